@@ -1,0 +1,328 @@
+"""The ``bri`` command line: local services, workers, feeds, polling, search and checks."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.common.settings import get_settings
+
+app = typer.Typer(help="BRI Monitor: Belt and Road capacity-cooperation news monitoring.",
+                  no_args_is_help=True)
+services_app = typer.Typer(help="Local Redis and Elasticsearch.", no_args_is_help=True)
+feeds_app = typer.Typer(help="The feeds being watched.", no_args_is_help=True)
+deadletter_app = typer.Typer(help="Messages that kept failing.", no_args_is_help=True)
+app.add_typer(services_app, name="services")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(deadletter_app, name="deadletter")
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@services_app.command("up")
+def services_up() -> None:
+    """Install if missing, start and wait for Redis and Elasticsearch on 127.0.0.1."""
+    from services.devservices import elasticsearch_node, redis_server
+    from services.devservices.errors import ServiceError
+
+    settings = get_settings()
+    try:
+        started = time.monotonic()
+        redis_status = redis_server.start(settings)
+        typer.echo(f"redis {redis_status.version} up on 127.0.0.1:{settings.redis_port} "
+                   f"({time.monotonic() - started:.1f}s)")
+        started = time.monotonic()
+        es_status = elasticsearch_node.start(settings)
+        typer.echo(f"elasticsearch {es_status.version} up on 127.0.0.1:"
+                   f"{settings.elasticsearch_port}, health {es_status.health} "
+                   f"({time.monotonic() - started:.1f}s)")
+    except ServiceError as exc:
+        _fail(str(exc))
+
+
+@services_app.command("down")
+def services_down() -> None:
+    """Stop the local Redis and Elasticsearch started by `bri services up`."""
+    from services.devservices import elasticsearch_node, redis_server
+
+    settings = get_settings()
+    typer.echo("elasticsearch stopped" if elasticsearch_node.stop(settings)
+               else "elasticsearch was not running")
+    typer.echo("redis stopped" if redis_server.stop(settings) else "redis was not running")
+
+
+@services_app.command("status")
+def services_status() -> None:
+    """Whether Redis and Elasticsearch answer, with versions and queue lengths."""
+    import redis as redis_lib
+
+    from services.cli.pipeline_status import queue_lengths
+    from services.devservices import elasticsearch_node, redis_server
+
+    settings = get_settings()
+    r = redis_server.status(settings)
+    e = elasticsearch_node.status(settings)
+    typer.echo(f"redis:         {'up ' + str(r.version) if r.running else 'down'}")
+    typer.echo(f"elasticsearch: {'up ' + str(e.version) + ', ' + str(e.health) if e.running else 'down'}")
+    if r.running:
+        client = redis_lib.Redis.from_url(settings.redis_url)
+        lengths = ", ".join(f"{k} {v}" for k, v in queue_lengths(client).items())
+        typer.echo(f"queues:        {lengths}")
+    if not (r.running and e.running):
+        raise typer.Exit(1)
+
+
+@app.command("workers")
+def workers(
+    scheduler: Annotated[bool, typer.Option(help="also run the periodic feed poll")] = True,
+) -> None:
+    """Run every stage's Celery worker, plus the periodic poll, until Ctrl-C."""
+    from services.cli.workers import WorkerGroup, worker_specs
+
+    group = WorkerGroup(worker_specs(get_settings(), with_scheduler=scheduler))
+    group.start()
+    raise typer.Exit(group.wait())
+
+
+@feeds_app.command("add")
+def feeds_add(urls: Annotated[list[str], typer.Argument(help="feed URL(s)")]) -> None:
+    """Watch one or more feeds (RSS, Atom or JSON Feed)."""
+    from services.common.celery_app import redis_client
+    from services.ingest.feed_registry import FeedRegistry
+
+    registry = FeedRegistry(redis_client())
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            _fail(f"{url}: a feed URL must start with http:// or https://")
+        state, created = registry.add(url)
+        typer.echo(f"{'added' if created else 'already watched'}: {state.url} (id {state.id})")
+
+
+@feeds_app.command("remove")
+def feeds_remove(url: str) -> None:
+    """Stop watching a feed."""
+    from services.common.celery_app import redis_client
+    from services.ingest.feed_registry import FeedRegistry
+
+    if not FeedRegistry(redis_client()).remove(url):
+        _fail(f"{url} is not watched")
+    typer.echo(f"removed: {url}")
+
+
+@feeds_app.command("list")
+def feeds_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every watched feed with its last status, errors and next poll."""
+    from services.common.celery_app import redis_client
+    from services.ingest.feed_registry import FeedRegistry
+
+    feeds = FeedRegistry(redis_client()).all()
+    if as_json:
+        typer.echo(json.dumps([asdict(f) for f in feeds], indent=2))
+        return
+    if not feeds:
+        typer.echo("no feeds; add one with `bri feeds add URL`")
+    for feed in feeds:
+        due = max(0.0, feed.next_check_at - time.time())
+        status = f"HTTP {feed.last_status}" if feed.last_status else "never polled"
+        typer.echo(f"{feed.url}\n    {feed.title or '(untitled)'} | {status} | "
+                   f"{feed.entries_seen} entries seen | next poll in {due:.0f}s")
+        if feed.last_error:
+            typer.secho(f"    last error ({feed.error_count} in a row): {feed.last_error}",
+                        fg=typer.colors.YELLOW)
+
+
+@app.command("poll")
+def poll() -> None:
+    """Poll every feed once now; new articles go to the workers' queues."""
+    from services.common.celery_app import redis_client
+    from services.common.routing import TASK_FETCH_ARTICLE
+    from services.ingest.feed_registry import FeedRegistry
+    from services.ingest.poller import poll_feed
+    from services.ingest.worker import app as ingest_app
+
+    settings = get_settings()
+    registry = FeedRegistry(redis_client())
+    feeds = registry.all()
+    if not feeds:
+        _fail("no feeds to poll; add one with `bri feeds add URL`")
+    for feed in feeds:
+        outcome = poll_feed(
+            feed.url, registry, settings,
+            send_entry=lambda m: ingest_app.send_task(TASK_FETCH_ARTICLE, args=[m]),
+        )
+        detail = outcome.error or f"{outcome.new_entries} new article(s)"
+        typer.echo(f"{outcome.status:>12}  {feed.url}  {detail}")
+
+
+@app.command("search")
+def search(
+    text: Annotated[str, typer.Argument(help="simple query syntax: \"phrase\", +must, -not, a | b")] = "",
+    province: Annotated[list[str] | None, typer.Option("--province", "-p")] = None,
+    country: Annotated[list[str] | None, typer.Option("--country", "-c", help="ISO alpha-2")] = None,
+    sector: Annotated[list[str] | None, typer.Option("--sector", "-s")] = None,
+    relevant: Annotated[bool, typer.Option("--relevant", help="only capacity-cooperation news")] = False,
+    since: Annotated[str | None, typer.Option(help="published on or after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="published on or before YYYY-MM-DD")] = None,
+    sort: Annotated[str, typer.Option(help="relevance or date")] = "relevance",
+    size: Annotated[int, typer.Option(help="hits to show")] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Full-text search over indexed articles, with label filters."""
+    from elasticsearch import ApiError, TransportError
+
+    from services.cli.output import print_hits
+    from services.common.es_client import elasticsearch_client
+    from services.search.query import InvalidSearch, SearchRequest, build_query
+
+    settings = get_settings()
+    if sort not in ("relevance", "date"):
+        _fail(f"--sort must be relevance or date, not {sort!r}")
+    try:
+        request = SearchRequest(
+            text=text, provinces=province or [], countries=country or [], sectors=sector or [],
+            relevant_only=relevant, published_from=_date("since", since),
+            published_to=_date("until", until), sort=sort, size=size,  # type: ignore[arg-type]
+        )
+        body = build_query(request)
+    except InvalidSearch as exc:
+        _fail(str(exc))
+    try:
+        response = elasticsearch_client(settings).search(index=settings.index_alias, **body)
+    except TransportError as exc:
+        _fail(f"Elasticsearch at {settings.elasticsearch_url} is unreachable ({exc}); "
+              "start it with `bri services up`")
+    except ApiError as exc:
+        if exc.status_code == 404:
+            _fail("nothing indexed yet: the articles index does not exist")
+        _fail(f"Elasticsearch rejected the search: {exc}")
+    if as_json:
+        typer.echo(json.dumps(response.body, indent=2))
+    else:
+        print_hits(response.body)
+
+
+def _date(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--{name} must be a date as YYYY-MM-DD, not {value!r}")
+    return None
+
+
+@app.command("extract")
+def extract(
+    path: Annotated[str, typer.Argument(help="HTML file, or - for standard input")] = "-",
+    url: Annotated[str | None, typer.Option(help="the page's URL, to resolve relative links")] = None,
+) -> None:
+    """Extract main text and metadata from one HTML page and print it as JSON."""
+    from services.ingest.extract import ExtractionError, extract_article
+
+    raw = sys.stdin.buffer.read() if path == "-" else _read_file(path)
+    try:
+        extraction = extract_article(raw, url)
+    except ExtractionError as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps(asdict(extraction), default=str, ensure_ascii=False, indent=2))
+
+
+@app.command("classify")
+def classify_command(
+    path: Annotated[str, typer.Argument(help="text file, JSON lines with a `text` field, or -")] = "-",
+) -> None:
+    """Classify plain text or JSON lines; prints one JSON object of labels per input."""
+    from services.classify.classifier import classify
+
+    raw = sys.stdin.buffer.read() if path == "-" else _read_file(path)
+    content = raw.decode("utf-8", errors="replace")
+    records = _json_lines(content)
+    inputs = records if records is not None else [{"text": content}]
+    for record in inputs:
+        labels = classify(str(record.get("text", "")), title=str(record.get("title", "")))
+        typer.echo(json.dumps(labels.model_dump(mode="json"), ensure_ascii=False))
+
+
+def _json_lines(content: str) -> list[dict[str, object]] | None:
+    lines = [line for line in content.splitlines() if line.strip()]
+    if not lines or not lines[0].lstrip().startswith("{"):
+        return None
+    records = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _fail(f"line {number} is not valid JSON: {exc}")
+        if not isinstance(record, dict) or "text" not in record:
+            _fail(f"line {number} has no `text` field")
+        records.append(record)
+    return records
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+    return b""
+
+
+@deadletter_app.command("list")
+def deadletter_list(limit: int = 50) -> None:
+    """Messages that failed for good, newest first, with their error."""
+    from services.common import dead_letter
+    from services.common.celery_app import redis_client
+
+    letters = dead_letter.list_letters(redis_client(), limit)
+    if not letters:
+        typer.echo("the dead-letter queue is empty")
+    for letter in letters:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(letter.failed_at))
+        typer.echo(f"{letter.id}  {when}  {letter.task}  {letter.error_type}: {letter.error}")
+
+
+@deadletter_app.command("replay")
+def deadletter_replay(
+    ids: Annotated[list[str] | None, typer.Argument(help="ids to replay (default: all)")] = None,
+) -> None:
+    """Send dead-lettered messages back to their queue."""
+    from celery import Celery
+
+    from services.common import dead_letter
+    from services.common.celery_app import create_app, redis_client
+
+    client = redis_client()
+    chosen = ids or [letter.id for letter in dead_letter.list_letters(client, limit=100000)]
+    sender: Celery = create_app("cli")
+    for letter_id in chosen:
+        letter = dead_letter.take(client, letter_id)
+        if letter is None:
+            typer.echo(f"{letter_id}: not in the dead-letter queue")
+            continue
+        sender.send_task(letter.task, args=letter.args, kwargs=letter.kwargs, queue=letter.queue)
+        typer.echo(f"{letter_id}: replayed to {letter.queue}")
+
+
+@app.command("demo")
+def demo(
+    query: Annotated[str, typer.Argument(help="the search to run at the end")] = "cooperation",
+    port: Annotated[int, typer.Option(help="port of the local sample-feed server")] = 8765,
+) -> None:
+    """The whole pipeline on the sample feeds: services, workers, poll, then a search."""
+    from services.cli.demo import run_demo
+
+    raise typer.Exit(run_demo(query, port))
+
+
+if __name__ == "__main__":
+    app()

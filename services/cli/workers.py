@@ -1,0 +1,89 @@
+"""Starting the pipeline's Celery workers (and the feed scheduler) as child processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+from services.common.routing import QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
+from services.common.settings import Settings
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    name: str
+    args: list[str]
+
+
+def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[WorkerSpec]:
+    level = settings.log_level
+    celery = [sys.executable, "-m", "celery"]
+    specs = [
+        WorkerSpec("ingest", [*celery, "-A", "services.ingest.worker", "worker", "-Q",
+                              QUEUE_INGEST, "-n", "ingest@%h", "-c", "4", "-P", "threads",
+                              "--loglevel", level]),
+        WorkerSpec("classify", [*celery, "-A", "services.classify.worker", "worker", "-Q",
+                                QUEUE_CLASSIFY, "-n", "classify@%h", "-c", "1",
+                                "--loglevel", level]),
+        WorkerSpec("index", [*celery, "-A", "services.index.worker", "worker", "-Q",
+                             QUEUE_INDEX, "-n", "index@%h", "-P", "threads", "-c", "8",
+                             "--loglevel", level]),
+    ]
+    if with_scheduler:
+        schedule = settings.state_dir / "celerybeat-schedule"
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        specs.append(
+            WorkerSpec("scheduler", [*celery, "-A", "services.ingest.worker", "beat", "-s",
+                                     str(schedule), "--loglevel", level])
+        )
+    return specs
+
+
+class WorkerGroup:
+    """The workers as child processes; stopping the group stops them all, warmly."""
+
+    def __init__(self, specs: list[WorkerSpec], log_dir: str | None = None) -> None:
+        self.specs = specs
+        self.log_dir = log_dir
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> None:
+        for spec in self.specs:
+            output = None
+            if self.log_dir:
+                os.makedirs(self.log_dir, exist_ok=True)
+                output = open(os.path.join(self.log_dir, f"{spec.name}.log"), "ab")  # noqa: SIM115
+            self.processes[spec.name] = subprocess.Popen(
+                spec.args, stdout=output, stderr=subprocess.STDOUT if output else None
+            )
+
+    def wait(self) -> int:
+        """Block until a worker exits (or Ctrl-C), then stop the rest."""
+        try:
+            while True:
+                for name, proc in self.processes.items():
+                    code = proc.poll()
+                    if code is not None:
+                        print(f"worker {name} exited with code {code}", file=sys.stderr)
+                        return code
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self.stop()
+
+    def stop(self, timeout: float = 20.0) -> None:
+        for proc in self.processes.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)  # warm shutdown: finish the task in hand
+        deadline = time.monotonic() + timeout
+        for proc in self.processes.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

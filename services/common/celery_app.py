@@ -1,0 +1,99 @@
+"""One Celery app factory for every stage, and the task base class that makes them reliable.
+
+Reliability follows Celery's guidance for tasks that must not be lost: acknowledge late
+(after the work is done), requeue when a worker dies mid-task, retry transient failures
+with exponential backoff, and make every task idempotent so a redelivery is harmless.
+What still fails is kept in the dead-letter queue rather than dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from celery import Celery, Task
+
+from services.common import dead_letter
+from services.common.errors import TransientError
+from services.common.routing import TASK_QUEUES
+from services.common.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(stage: str, include: list[str] | None = None) -> Celery:
+    settings = get_settings()
+    app = Celery(f"bri-{stage}", broker=settings.redis_url, include=include or [])
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        task_default_queue=stage,
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout_seconds,
+        },
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        timezone="UTC",
+    )
+    return app
+
+
+_redis_clients: dict[str, redis.Redis] = {}
+
+
+def redis_client() -> redis.Redis:
+    """A per-process Redis client for pipeline state (feeds, dedupe, dead letters)."""
+    url = get_settings().redis_url
+    if url not in _redis_clients:
+        _redis_clients[url] = redis.Redis.from_url(url, decode_responses=True)
+    return _redis_clients[url]
+
+
+class ReliableTask(Task):
+    """Base for every pipeline task: late acks, bounded retries, then the dead-letter queue."""
+
+    abstract = True
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (TransientError,)
+    retry_backoff = 2
+    retry_jitter = True
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self.max_retries = settings.task_max_retries
+        self.retry_backoff_max = settings.task_retry_backoff_max_seconds
+
+    def on_failure(
+        self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        letter = dead_letter.DeadLetter(
+            id=task_id,
+            task=self.name,
+            queue=TASK_QUEUES.get(self.name, "celery"),
+            args=list(args or []),
+            kwargs=dict(kwargs or {}),
+            error_type=type(exc).__name__,
+            error=str(exc),
+            retries=self.request.retries,
+            failed_at=dead_letter.now(),
+        )
+        try:
+            dead_letter.record(redis_client(), letter)
+            log.warning("task %s %s dead-lettered: %s", self.name, task_id, exc)
+        except redis.RedisError:
+            # Without Redis the message cannot be parked; re-raising keeps it unacked
+            # so the broker redelivers it once Redis is back.
+            log.exception("could not dead-letter task %s %s", self.name, task_id)
+            raise
+
+
+def send_to_stage(app: Celery, task_name: str, payload: dict[str, Any]) -> None:
+    """Hand a payload to the next stage through its queue (no import of its code)."""
+    app.send_task(task_name, args=[payload], queue=TASK_QUEUES[task_name])

@@ -1,0 +1,99 @@
+"""Versioned message payloads exchanged between the pipeline's stages.
+
+Stages never import each other's code; they agree only on these models and on the task
+and queue names in ``services.common.routing``. Every payload carries ``schema`` and
+``version`` so a worker can refuse a message it does not understand with a clear error
+instead of misreading it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ContractError(ValueError):
+    """A message did not match the payload contract it claims to follow."""
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pairing(_Payload):
+    """One stated cooperation link between a Chinese province and a foreign country."""
+
+    province: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code")
+    sectors: list[str] = Field(default_factory=list)
+    evidence: str = Field(default="", description="the sentence that states the link")
+    start: int | None = Field(default=None, description="evidence start offset in the text")
+    end: int | None = Field(default=None, description="evidence end offset in the text")
+
+
+class Labels(_Payload):
+    """What the classifier found in one article (the label contract of DESIGN.md)."""
+
+    relevant: bool
+    relevance: float = 0.0
+    provinces: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
+    pairings: list[Pairing] = Field(default_factory=list)
+    classifier_version: str
+
+
+class ArticleFetched(_Payload):
+    """Sent by ingest to classify: one article page fetched and its main text extracted."""
+
+    schema_name: Literal["article.fetched"] = Field(default="article.fetched", alias="schema")
+    version: Literal[1] = 1
+    article_id: str = Field(description="stable id derived from the canonical URL")
+    url: str
+    canonical_url: str
+    feed_url: str | None = None
+    title: str
+    text: str
+    summary: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    fetched_at: datetime
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ArticleClassified(_Payload):
+    """Sent by classify to index: the fetched article plus its labels."""
+
+    schema_name: Literal["article.classified"] = Field(
+        default="article.classified", alias="schema"
+    )
+    version: Literal[1] = 1
+    article: ArticleFetched
+    labels: Labels
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+P = TypeVar("P", bound=_Payload)
+
+
+def dump(payload: _Payload) -> dict:
+    """JSON-ready dict of a payload, with the wire names (``schema``, not ``schema_name``)."""
+    return payload.model_dump(mode="json", by_alias=True)
+
+
+def load(model: type[P], data: object) -> P:
+    """Parse a message body into ``model``, raising ContractError that names the problem."""
+    try:
+        return model.model_validate(data)
+    except Exception as exc:  # pydantic's ValidationError lists every wrong field
+        raise ContractError(f"not a valid {model.__name__} message: {exc}") from exc
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,21 @@
+"""Queue and task names: the only thing stages need to know to message each other."""
+
+from __future__ import annotations
+
+QUEUE_INGEST = "ingest"
+QUEUE_CLASSIFY = "classify"
+QUEUE_INDEX = "index"
+
+TASK_POLL_DUE_FEEDS = "bri.ingest.poll_due_feeds"
+TASK_POLL_FEED = "bri.ingest.poll_feed"
+TASK_FETCH_ARTICLE = "bri.ingest.fetch_article"
+TASK_CLASSIFY_ARTICLE = "bri.classify.classify_article"
+TASK_INDEX_ARTICLE = "bri.index.index_article"
+
+TASK_QUEUES: dict[str, str] = {
+    TASK_POLL_DUE_FEEDS: QUEUE_INGEST,
+    TASK_POLL_FEED: QUEUE_INGEST,
+    TASK_FETCH_ARTICLE: QUEUE_INGEST,
+    TASK_CLASSIFY_ARTICLE: QUEUE_CLASSIFY,
+    TASK_INDEX_ARTICLE: QUEUE_INDEX,
+}

@@ -1,0 +1,56 @@
+"""The one settings object, read from ``BRI_*`` environment variables with local defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BRI_", extra="ignore")
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_timeout_seconds: float = 30.0
+
+    # Articles are written through this alias; the concrete index behind it can be
+    # swapped (reindex with a new mapping) without touching writers or readers.
+    index_alias: str = "bri-articles"
+    index_shards: int = 1
+    index_replicas: int = 0
+    bulk_max_docs: int = Field(200, description="flush a bulk request at this many documents")
+    bulk_max_wait_ms: int = Field(50, description="or after this long since the first waiting")
+
+    poll_interval_seconds: int = Field(300, description="how often each healthy feed is polled")
+    scheduler_tick_seconds: int = Field(30, description="how often due feeds are looked for")
+    feed_backoff_base_seconds: int = 60
+    feed_backoff_max_seconds: int = 24 * 3600
+    http_timeout_seconds: float = 20.0
+    http_total_deadline_seconds: float = 60.0
+    max_feed_bytes: int = 10 * 1024 * 1024
+    max_page_bytes: int = 5 * 1024 * 1024
+    user_agent: str = "BRI-Monitor/0.1 (news monitoring; feed reader)"
+
+    task_max_retries: int = 5
+    task_retry_backoff_max_seconds: int = 600
+    # Redis redelivers an unacknowledged message after this; longer than any task runs.
+    broker_visibility_timeout_seconds: int = 3600
+
+    state_dir: Path = REPO_ROOT / ".local"
+    redis_port: int = 6379
+    elasticsearch_port: int = 9200
+    elasticsearch_transport_port: int = 9300
+    elasticsearch_heap: str = "1g"
+    java_home: str | None = None
+
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,144 @@
+"""Group commit: index tasks running side by side share one bulk request.
+
+Each index task submits its document and waits for the outcome of the bulk request that
+carried it; only then is its message acknowledged. A burst of articles becomes a few
+bulk requests instead of one request per article, with no message acknowledged before
+its document is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from services.common.errors import PermanentError, TransientError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    doc_id: str
+    document: dict[str, Any]
+    version: int
+    future: Future[str] = field(default_factory=Future)
+
+
+class BulkWriter:
+    def __init__(
+        self, es: Elasticsearch, index: str, max_docs: int = 200, max_wait_ms: int = 50
+    ) -> None:
+        self.es = es
+        self.index = index
+        self.max_docs = max_docs
+        self.max_wait = max_wait_ms / 1000
+        self._pending: list[_Pending] = []
+        self._lock = threading.Condition()
+        self._flusher = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
+        self._flusher.start()
+        self.bulk_requests = 0
+
+    def submit(self, doc_id: str, document: dict[str, Any], version: int) -> Future[str]:
+        item = _Pending(doc_id, document, version)
+        with self._lock:
+            self._pending.append(item)
+            self._lock.notify()
+        return item.future
+
+    def write(self, doc_id: str, document: dict[str, Any], version: int, timeout: float) -> str:
+        """Submit and wait; returns "created", "updated" or "stale" (a newer one is stored)."""
+        return self.submit(doc_id, document, version).result(timeout=timeout)
+
+    def _run(self) -> None:
+        while True:
+            batch = self._next_batch()
+            try:
+                self._flush(batch)
+            except Exception as exc:  # never let the flusher thread die
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+
+    def _next_batch(self) -> list[_Pending]:
+        with self._lock:
+            while not self._pending:
+                self._lock.wait()
+            first_seen = time.monotonic()
+            while len(self._pending) < self.max_docs:
+                remaining = self.max_wait - (time.monotonic() - first_seen)
+                if remaining <= 0:
+                    break
+                self._lock.wait(timeout=remaining)
+            batch, self._pending = self._pending[: self.max_docs], self._pending[self.max_docs :]
+            return batch
+
+    def _flush(self, batch: list[_Pending]) -> None:
+        by_id = {item.doc_id: item for item in batch}
+        # Two messages for one article in the same batch: the newest version wins.
+        for item in batch:
+            if by_id[item.doc_id].version < item.version:
+                by_id[item.doc_id] = item
+        actions = [
+            {
+                "_op_type": "index",
+                "_index": self.index,
+                "_id": item.doc_id,
+                "version": item.version,
+                "version_type": "external_gte",
+                "_source": item.document,
+            }
+            for item in by_id.values()
+        ]
+        self.bulk_requests += 1
+        try:
+            results = helpers.streaming_bulk(
+                self.es, actions, raise_on_error=False, raise_on_exception=True,
+                max_retries=0, chunk_size=self.max_docs,
+            )
+            outcome = {item["index"]["_id"]: item["index"] for _, item in results}
+        except TransportError as exc:
+            error = TransientError(f"Elasticsearch unreachable while indexing: {exc}")
+            for item in batch:
+                item.future.set_exception(error)
+            return
+        except ApiError as exc:
+            error = _api_error(exc)
+            for item in batch:
+                item.future.set_exception(error)
+            return
+        for item in batch:
+            try:
+                item.future.set_result(_result_of(outcome.get(item.doc_id), item.doc_id))
+            except PermanentError as exc:
+                item.future.set_exception(exc)
+            except TransientError as exc:
+                item.future.set_exception(exc)
+
+
+def _result_of(result: dict[str, Any] | None, doc_id: str) -> str:
+    if result is None:
+        return "stale"  # superseded by a newer message for the same article in this batch
+    status = int(result.get("status", 500))
+    if status in (200, 201):
+        return str(result.get("result", "updated"))
+    if status == 409:
+        return "stale"
+    reason = result.get("error", {})
+    message = f"document {doc_id} rejected by Elasticsearch (HTTP {status}): {reason}"
+    if status == 429 or status >= 500:
+        raise TransientError(message)
+    raise PermanentError(message)
+
+
+def _api_error(exc: ApiError) -> Exception:
+    message = f"Elasticsearch refused the bulk request: {exc}"
+    status = getattr(exc, "status_code", None) or getattr(exc.meta, "status", 500)
+    if status == 429 or status >= 500:
+        return TransientError(message)
+    return PermanentError(message)

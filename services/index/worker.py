@@ -1,0 +1,58 @@
+"""The index stage's Celery task (queue ``index``).
+
+Run with ``celery -A services.index.worker worker -Q index -P threads -c 8``: the thread
+pool lets several messages wait on one shared bulk request (see bulk_writer).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from elasticsearch import TransportError
+
+from services.common import contracts
+from services.common.celery_app import ReliableTask, create_app
+from services.common.errors import PermanentError, TransientError
+from services.common.es_client import elasticsearch_client
+from services.common.routing import TASK_INDEX_ARTICLE
+from services.common.settings import get_settings
+from services.index.bulk_writer import BulkWriter
+from services.index.documents import document_version, to_document
+from services.index.schema import ensure_index
+
+app = create_app("index")
+# Several messages in hand at once, so that their documents can share a bulk request.
+app.conf.worker_prefetch_multiplier = 4
+
+_writer: BulkWriter | None = None
+_writer_lock = threading.Lock()
+
+
+def writer() -> BulkWriter:
+    global _writer
+    with _writer_lock:
+        if _writer is None:
+            settings = get_settings()
+            es = elasticsearch_client(settings)
+            try:
+                alias = ensure_index(es, settings)
+            except TransportError as exc:
+                raise TransientError(f"Elasticsearch unreachable: {exc}") from exc
+            _writer = BulkWriter(es, alias, settings.bulk_max_docs, settings.bulk_max_wait_ms)
+        return _writer
+
+
+@app.task(name=TASK_INDEX_ARTICLE, base=ReliableTask)
+def index_article(payload: dict[str, Any]) -> str:
+    try:
+        message = contracts.load(contracts.ArticleClassified, payload)
+    except contracts.ContractError as exc:
+        raise PermanentError(str(exc)) from exc
+    result = writer().write(
+        message.article.article_id,
+        to_document(message),
+        document_version(message),
+        timeout=get_settings().elasticsearch_timeout_seconds * 2,
+    )
+    return result

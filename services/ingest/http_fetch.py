@@ -1,0 +1,135 @@
+"""HTTP GETs for feeds and pages: conditional, size-capped, deadline-bound.
+
+Feeds and pages come from servers we don't control, so every response is read as a
+stream with a byte cap and an overall deadline (a server that drips one byte a second
+must not hold a worker forever), and every failure becomes a FetchError whose message
+names the URL and the problem, marked transient (retry later) or permanent.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+from services.common.errors import PermanentError, TransientError
+
+
+class FetchError(Exception):
+    """Mixin marker for fetch failures (combined with Transient/Permanent below)."""
+
+
+class TransientFetchError(FetchError, TransientError):
+    pass
+
+
+class PermanentFetchError(FetchError, PermanentError):
+    pass
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    final_url: str
+    status: int
+    content: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    max_bytes: int
+    timeout_seconds: float
+    deadline_seconds: float
+    user_agent: str
+
+
+def fetch(
+    url: str,
+    limits: FetchLimits,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    scheme = httpx.URL(url).scheme if "://" in url else ""
+    if scheme not in ("http", "https"):
+        raise PermanentFetchError(f"{url}: only http and https URLs can be fetched")
+    headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    started = time.monotonic()
+    try:
+        with httpx.Client(
+            timeout=limits.timeout_seconds, follow_redirects=True, max_redirects=5
+        ) as client, client.stream("GET", url, headers=headers) as response:
+            body = _read_capped(response, url, limits, started)
+            result = FetchResult(
+                url=url,
+                final_url=str(response.url),
+                status=response.status_code,
+                content=body,
+                headers={k.lower(): v for k, v in response.headers.items()},
+            )
+    except httpx.TooManyRedirects as exc:
+        raise PermanentFetchError(f"{url}: too many redirects") from exc
+    except httpx.TimeoutException as exc:
+        raise TransientFetchError(
+            f"{url}: timed out after {limits.timeout_seconds:.0f}s ({type(exc).__name__})"
+        ) from exc
+    except httpx.TransportError as exc:
+        raise TransientFetchError(f"{url}: unreachable ({type(exc).__name__}: {exc})") from exc
+    except httpx.InvalidURL as exc:
+        raise PermanentFetchError(f"{url}: invalid URL ({exc})") from exc
+    _check_status(result)
+    return result
+
+
+def _read_capped(
+    response: httpx.Response, url: str, limits: FetchLimits, started: float
+) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+        raise PermanentFetchError(
+            f"{url}: response of {int(declared)} bytes exceeds the {limits.max_bytes}-byte limit"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise PermanentFetchError(
+                f"{url}: response exceeds the {limits.max_bytes}-byte limit"
+            )
+        if time.monotonic() - started > limits.deadline_seconds:
+            raise TransientFetchError(
+                f"{url}: response still incomplete after {limits.deadline_seconds:.0f}s"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_status(result: FetchResult) -> None:
+    status = result.status
+    if status == 304 or 200 <= status < 300:
+        return
+    if status in (408, 425, 429) or status >= 500:
+        raise TransientFetchError(f"{result.url}: server answered HTTP {status}")
+    raise PermanentFetchError(f"{result.url}: server answered HTTP {status}")

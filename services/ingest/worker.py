@@ -1,0 +1,65 @@
+"""The ingest stage's Celery tasks (queue ``ingest``) and its polling schedule.
+
+Run with ``celery -A services.ingest.worker worker -Q ingest`` and, once per deployment,
+``celery -A services.ingest.worker beat`` for the periodic look for due feeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from services.common import contracts
+from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
+from services.common.errors import PermanentError
+from services.common.routing import (
+    TASK_CLASSIFY_ARTICLE,
+    TASK_FETCH_ARTICLE,
+    TASK_POLL_DUE_FEEDS,
+    TASK_POLL_FEED,
+)
+from services.common.settings import get_settings
+from services.ingest import article_fetcher, poller
+from services.ingest.feed_registry import FeedRegistry, defer
+
+app = create_app("ingest")
+app.conf.beat_schedule = {
+    "poll-due-feeds": {
+        "task": TASK_POLL_DUE_FEEDS,
+        "schedule": float(get_settings().scheduler_tick_seconds),
+    }
+}
+
+
+@app.task(name=TASK_POLL_DUE_FEEDS, base=ReliableTask)
+def poll_due_feeds() -> int:
+    settings = get_settings()
+    registry = FeedRegistry(redis_client())
+    due = registry.due()
+    for feed in due:
+        defer(registry, feed.id, settings.poll_interval_seconds)
+        app.send_task(TASK_POLL_FEED, args=[feed.url])
+    return len(due)
+
+
+@app.task(name=TASK_POLL_FEED, base=ReliableTask)
+def poll_feed(url: str) -> dict[str, Any]:
+    registry = FeedRegistry(redis_client())
+    outcome = poller.poll_feed(
+        url,
+        registry,
+        get_settings(),
+        send_entry=lambda message: app.send_task(TASK_FETCH_ARTICLE, args=[message]),
+    )
+    return asdict(outcome)
+
+
+@app.task(name=TASK_FETCH_ARTICLE, base=ReliableTask)
+def fetch_article(message: dict[str, Any]) -> str:
+    try:
+        link = article_fetcher.ArticleLink.model_validate(message)
+    except ValueError as exc:
+        raise PermanentError(f"not a valid article link message: {exc}") from exc
+    fetched = article_fetcher.fetch_article(link, get_settings())
+    send_to_stage(app, TASK_CLASSIFY_ARTICLE, contracts.dump(fetched))
+    return fetched.article_id
