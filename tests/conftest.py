@@ -1,0 +1,65 @@
+"""Shared test set-up: an isolated Redis database and index alias for the whole run.
+
+Integration and end-to-end tests use the real Redis and Elasticsearch that
+`bri services up` starts (CI starts them in .ci/run). They never touch the data of a
+local deployment: tests use Redis database 15 and their own index alias.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("BRI_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("BRI_INDEX_ALIAS", "bri-test-articles")
+os.environ.setdefault("BRI_BULK_MAX_WAIT_MS", "20")
+os.environ.setdefault("BRI_TASK_MAX_RETRIES", "2")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from services.common.settings import Settings, get_settings  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture
+def redis_db(settings: Settings) -> Iterator[object]:
+    """The real Redis, test database flushed before and after each test."""
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {settings.redis_url} ({exc}); run `bri services up`")
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def es(settings: Settings) -> Iterator[object]:
+    """The real Elasticsearch with a fresh test index behind the test alias."""
+    from services.common.es_client import elasticsearch_client
+    from services.index.schema import drop_index, ensure_index
+
+    client = elasticsearch_client(settings)
+    try:
+        client.cluster.health(wait_for_status="yellow", timeout="30s")
+    except Exception as exc:
+        pytest.fail(f"Elasticsearch is not reachable at {settings.elasticsearch_url} ({exc}); "
+                    "run `bri services up`")
+    drop_index(client, settings)
+    ensure_index(client, settings)
+    yield client
+    drop_index(client, settings)
+    client.close()
