@@ -13,7 +13,8 @@ CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "f
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Capacity news</title>
 <item><title>Gansu and Kazakhstan</title><link>/a/1.html</link><guid isPermaLink="false">id-1</guid>
-<pubDate>Tue, 03 Nov 2026 08:00:00 GMT</pubDate><description>&lt;p&gt;Copper &lt;b&gt;smelter&lt;/b&gt;&lt;/p&gt;</description></item>
+<pubDate>Tue, 03 Nov 2026 08:00:00 GMT</pubDate>
+<description>&lt;p&gt;Copper &lt;b&gt;smelter&lt;/b&gt;&lt;/p&gt;</description></item>
 <item><title>No link</title><guid isPermaLink="false">id-2</guid></item>
 </channel></rss>"""
 
