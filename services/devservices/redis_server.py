@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from services.common.settings import Settings
 from services.devservices import process
@@ -71,7 +73,10 @@ def stop(settings: Settings) -> bool:
 
 def status(settings: Settings) -> RedisStatus:
     pid = process.read_pid(settings.state_dir / "redis" / "redis.pid")
-    client = redis.Redis(host="127.0.0.1", port=settings.redis_port, socket_timeout=1)
+    # No retries: a status probe must answer "down" at once, not after backing off.
+    client = redis.Redis(
+        host="127.0.0.1", port=settings.redis_port, socket_timeout=1, retry=Retry(NoBackoff(), 0)
+    )
     try:
         info = client.info("server")
     except redis.RedisError:
