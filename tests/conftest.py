@@ -14,12 +14,12 @@ os.environ.setdefault("BRI_INDEX_ALIAS", "bri-test-articles")
 os.environ.setdefault("BRI_BULK_MAX_WAIT_MS", "20")
 os.environ.setdefault("BRI_TASK_MAX_RETRIES", "2")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from services.common.settings import Settings, get_settings  # noqa: E402
+from services.common.settings import Settings, get_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"

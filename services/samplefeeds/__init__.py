@@ -1,0 +1,1 @@
+"""Sample news corpus with ground-truth labels, and the local server that publishes it."""

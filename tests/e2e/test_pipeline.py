@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from services.samplefeeds.server import start_sample_server
 
 from services.cli.pipeline_status import wait_until_idle
 from services.cli.workers import WorkerGroup, worker_specs
@@ -15,11 +13,12 @@ from services.common import dead_letter
 from services.common.routing import TASK_FETCH_ARTICLE
 from services.ingest.feed_registry import FeedRegistry
 from services.ingest.poller import poll_feed
+from services.samplefeeds.corpus import labels_by_file
+from services.samplefeeds.server import start_sample_server
 from services.search.query import SearchRequest, build_query
 
 pytestmark = pytest.mark.e2e
 
-LABELS = Path(__file__).resolve().parents[2] / "services" / "samplefeeds" / "data" / "labels.json"
 LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e-logs"
 
 
@@ -55,7 +54,7 @@ def _search(es, settings, **kwargs) -> dict:  # type: ignore[no-untyped-def]
 def test_sample_feeds_become_labelled_searchable_articles_exactly_once(
     workers, sample_server, redis_db, es, settings  # type: ignore[no-untyped-def]
 ) -> None:
-    expected = json.loads(LABELS.read_text(encoding="utf-8"))
+    expected = labels_by_file()
     registry = FeedRegistry(redis_db)
     for url in sample_server.feed_urls:
         registry.add(url)
