@@ -1,0 +1,428 @@
+"""Article metadata read from a page's markup: title, author, dates, canonical URL, language.
+
+Publishers state the same facts in several places of uneven quality. Structured data
+(JSON-LD) is written for search engines and is usually the cleanest; OpenGraph and plain
+meta tags come next; visible elements (<h1>, <time>, <title>) are the last resort.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, SoupStrainer, Tag
+
+# A JSON-LD block larger than this is not metadata; skipping it bounds parse time and memory.
+MAX_JSON_LD_CHARS = 512 * 1024
+# Nodes visited per JSON-LD block; hostile blocks can nest or repeat without end.
+MAX_JSON_LD_NODES = 5000
+# Longest string accepted as a title, author or site name; longer ones are page text.
+MAX_FIELD_CHARS = 500
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "analysisnewsarticle",
+        "backgroundnewsarticle",
+        "opinionnewsarticle",
+        "reportagenewsarticle",
+        "reviewnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+        "techarticle",
+        "scholarlyarticle",
+    }
+)
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "date",
+)
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+)
+LANGUAGE_META = ("content-language", "og:locale", "language", "dc.language", "dcterms.language")
+
+# Only the elements metadata can come from are built, which keeps the soup small and fast.
+_WANTED_TAGS = frozenset({"title", "meta", "link", "base", "time", "h1"})
+_WANTED_ITEMPROPS = frozenset({"author", "datepublished", "headline"})
+
+_LANG_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$", re.IGNORECASE)
+_HTML_TAG_RE = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_BYLINE_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+", re.IGNORECASE)
+_TITLE_SEPARATORS = (" | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 ")
+_EPOCH_RE = re.compile(r"^\d{10}(?:\d{3})?$")
+_OFFSET_SPACE_RE = re.compile(r"\s+(?=[+-]\d{2}:?\d{2}$|Z$)")
+_JSON_WRAPPER_RE = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$|^\s*<!--|-->\s*$")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str
+    author: str | None
+    published: datetime | None
+    canonical_url: str | None
+    language: str | None
+    site_name: str | None
+    description: str | None
+    # Every headline-like string the page shows, so the text extractor can drop a repeated
+    # headline from the start of the body.
+    headlines: tuple[str, ...] = ()
+
+
+class _MetadataStrainer(SoupStrainer):
+    def allow_tag_creation(self, nsprefix: str | None, name: str, attrs: Any) -> bool:
+        if name in _WANTED_TAGS:
+            return True
+        attrs = attrs or {}
+        if name == "script":
+            return "ld+json" in str(attrs.get("type", "")).lower()
+        if name == "a" and "author" in str(attrs.get("rel", "")).lower():
+            return True
+        return str(attrs.get("itemprop", "")).lower() in _WANTED_ITEMPROPS
+
+    def allow_string_creation(self, string: str) -> bool:
+        return False
+
+
+def read_metadata(markup: str, url: str | None = None) -> PageMetadata:
+    """Metadata of one HTML page; fields the page does not state are None (title: "")."""
+    soup = BeautifulSoup(markup, "lxml", parse_only=_MetadataStrainer())
+    metas = _meta_values(soup)
+    article = _json_ld_article(soup)
+    site_name = _first_text(
+        metas.get("og:site_name"), metas.get("application-name"), _name_of(article.get("publisher"))
+    )
+    headlines = _headlines(soup, metas, article)
+    return PageMetadata(
+        title=_without_site_name(headlines[0], site_name) if headlines else "",
+        author=_author(soup, metas, article),
+        published=_published(soup, metas, article),
+        canonical_url=_canonical(soup, metas, url),
+        language=_language(markup, metas, article),
+        site_name=site_name,
+        description=_first_text(
+            metas.get("og:description"),
+            metas.get("description"),
+            metas.get("twitter:description"),
+            _text_value(article.get("description")),
+        ),
+        headlines=tuple(dict.fromkeys(h for h in headlines if h)),
+    )
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """A timezone-aware datetime from the date formats pages use; UTC when no zone is given."""
+    if not value:
+        return None
+    value = " ".join(value.split())
+    parsed = _parse_iso(value) or _parse_rfc2822(value) or _parse_epoch(value)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    # CMS placeholders (0001-01-01, 2099-12-31) are not publication dates.
+    if parsed.year < 1970 or parsed > datetime.now(UTC) + timedelta(days=2):
+        return None
+    return parsed
+
+
+def normalise_language(value: str | None) -> str | None:
+    """Primary language subtag, lower-cased: "en-US", "en_GB" and "EN" all give "en"."""
+    if not value:
+        return None
+    match = _LANG_RE.match(value.strip().split(",")[0].strip())
+    return match.group(1).lower() if match else None
+
+
+# --- meta tags -----------------------------------------------------------------------------
+
+
+def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+    """First non-empty content of each meta key (property, name, itemprop or http-equiv)."""
+    values: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        content = _clean(meta.get("content"))
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if isinstance(key, str) and key.strip():
+                values.setdefault(key.strip().lower(), content)
+    return values
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+    """The first article-typed JSON-LD node of the page, with @id references resolvable."""
+    nodes = [node for script in soup.find_all("script") for node in _json_ld_nodes(script)]
+    by_id: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        # A bare {"@id": ...} is a reference, not the node it names.
+        if isinstance(node.get("@id"), str) and len(node) > 1:
+            by_id.setdefault(node["@id"], node)
+    for node in nodes:
+        if _types(node) & ARTICLE_TYPES:
+            return _resolved(node, by_id)
+    return {}
+
+
+def _json_ld_nodes(script: Tag) -> Iterator[dict[str, Any]]:
+    text = script.string or ""
+    if not text.strip() or len(text) > MAX_JSON_LD_CHARS:
+        return
+    try:
+        data = json.loads(_JSON_WRAPPER_RE.sub("", text), strict=False)
+    except (ValueError, RecursionError):
+        # Broken JSON-LD is common and never a reason to fail the page.
+        return
+    stack: list[Any] = [data]
+    visited = 0
+    while stack and visited < MAX_JSON_LD_NODES:
+        item = stack.pop()
+        visited += 1
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            stack.extend(reversed([v for v in item.values() if isinstance(v, dict | list)]))
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type")
+    names = raw if isinstance(raw, list) else [raw]
+    # "schema:NewsArticle" and "http://schema.org/NewsArticle" name the same type.
+    return {re.split(r"[/:#]", n)[-1].lower() for n in names if isinstance(n, str)}
+
+
+def _resolved(node: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The node with one level of {"@id": ...} references replaced by the nodes they name."""
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"@id"}:
+            return by_id.get(value["@id"], value)
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value
+
+    return {key: resolve(value) for key, value in node.items()}
+
+
+def _name_of(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _text_value(value)
+
+
+def _text_value(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return _clean(value)
+    return None
+
+
+# --- fields --------------------------------------------------------------------------------
+
+
+def _headlines(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, Any]) -> list[str]:
+    """Headline candidates, best first; the page <title> without its site-name suffix."""
+    h1 = soup.find("h1")
+    title = soup.find("title")
+    candidates = [
+        metas.get("og:title"),
+        _text_value(article.get("headline")),
+        metas.get("twitter:title"),
+        metas.get("headline"),
+        _clean(title.get_text(" ")) if title else None,
+        _clean(h1.get_text(" ")) if h1 else None,
+    ]
+    return [c for c in candidates if c and len(c) <= MAX_FIELD_CHARS]
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    if not site_name:
+        return title
+    for separator in _TITLE_SEPARATORS:
+        head, _, tail = title.rpartition(separator)
+        if head.strip() and tail.strip().lower() == site_name.lower():
+            return head.strip()
+    return title
+
+
+def _author(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, Any]) -> str | None:
+    names = _person_names(article.get("author"))
+    if not names:
+        # Meta tags repeat one byline under several keys: the first real name is enough.
+        names = [v for key in AUTHOR_META if _clean_person(v := metas.get(key))][:1]
+    if not names:
+        names = [
+            _itemprop_author(tag)
+            for tag in soup.find_all(itemprop=True)
+            if str(tag.get("itemprop")).lower() == "author"
+        ]
+    if not names:
+        names = [tag.get_text(" ") for tag in soup.find_all("a", rel="author")]
+    cleaned = [name for raw in names if (name := _clean_person(raw))]
+    return ", ".join(dict.fromkeys(cleaned)) or None
+
+
+def _person_names(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in values:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str):
+            names.append(item)
+    return names
+
+
+def _itemprop_author(tag: Tag) -> str:
+    if tag.name == "meta":
+        return str(tag.get("content") or "")
+    name = tag.find(itemprop="name")
+    if isinstance(name, Tag):
+        return str(name.get("content") or name.get_text(" "))
+    return tag.get_text(" ")
+
+
+def _clean_person(raw: str | None) -> str | None:
+    name = _clean(raw)
+    if not name or len(name) > MAX_FIELD_CHARS:
+        return None
+    # article:author is often a profile URL, which is not a name.
+    if re.match(r"^(https?:)?//|^www\.", name, re.IGNORECASE):
+        return None
+    return _BYLINE_RE.sub("", name).strip() or None
+
+
+def _published(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, Any]) -> datetime | None:
+    candidates: list[str | None] = [_text_value(article.get("datePublished"))]
+    candidates += [metas.get(key) for key in PUBLISHED_META]
+    for tag in soup.find_all(itemprop=True):
+        if str(tag.get("itemprop")).lower() == "datepublished":
+            candidates.append(_first_text(tag.get("content"), tag.get("datetime"), tag.get_text(" ")))
+    times = soup.find_all("time")
+    candidates += [t.get("datetime") for t in times if t.has_attr("pubdate")]
+    candidates += [t.get("datetime") for t in times]
+    for candidate in candidates:
+        if isinstance(candidate, str) and (parsed := parse_date(candidate)):
+            return parsed
+    return None
+
+
+def _canonical(soup: BeautifulSoup, metas: dict[str, str], url: str | None) -> str | None:
+    base = url or ""
+    base_tag = soup.find("base", href=True)
+    if base_tag is not None:
+        base = urljoin(base, str(base_tag["href"]).strip())
+    hrefs = [str(link.get("href") or "") for link in soup.find_all("link", rel="canonical")]
+    hrefs.append(metas.get("og:url") or "")
+    for href in hrefs:
+        # Whitespace inside URLs is a copy-paste artefact in templates, never meaningful.
+        href = "".join(href.split())
+        if not href:
+            continue
+        absolute = urljoin(base, href)
+        parts = urlsplit(absolute)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return absolute
+    return None
+
+
+def _language(markup: str, metas: dict[str, str], article: dict[str, Any]) -> str | None:
+    candidates = [_html_lang(markup)]
+    candidates += [metas.get(key) for key in LANGUAGE_META]
+    candidates.append(_text_value(article.get("inLanguage")))
+    for candidate in candidates:
+        if language := normalise_language(candidate):
+            return language
+    return None
+
+
+def _html_lang(markup: str) -> str | None:
+    # The metadata soup skips <html> (keeping it would keep the whole page), so its start
+    # tag is parsed on its own.
+    match = _HTML_TAG_RE.search(markup, 0, 64 * 1024)
+    if not match:
+        return None
+    html = BeautifulSoup(match.group(0), "lxml").find("html")
+    if not isinstance(html, Tag):
+        return None
+    lang = html.get("lang") or html.get("xml:lang")
+    return lang if isinstance(lang, str) else None
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _parse_iso(value: str) -> datetime | None:
+    value = _OFFSET_SPACE_RE.sub("", value)
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _parse_rfc2822(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _parse_epoch(value: str) -> datetime | None:
+    if not _EPOCH_RE.match(value):
+        return None
+    seconds = int(value) / (1000 if len(value) == 13 else 1)
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _first_text(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, str) and (text := _clean(value)):
+            return text
+    return None
+
+
+def _clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text or None
