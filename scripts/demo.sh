@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-exec .venv/bin/bri demo "${@:-copper OR railway}"
+exec .venv/bin/bri demo "${@:-copper | railway}"
