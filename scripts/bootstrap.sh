@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what BRI Monitor needs on a fresh Debian machine: Redis, Maven (to resolve
-# Elasticsearch from Maven Central), and the Python virtualenv with pinned packages.
+# Elasticsearch from Maven Central), Chromium (browser tests) and the Python virtualenv
+# with pinned packages.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ apt_install() {
 
 command -v redis-server >/dev/null || apt_install redis-server
 command -v mvn >/dev/null || apt_install maven
+# The web page's browser tests drive Debian's Chromium through Playwright (never
+# `playwright install`, whose browser download is not reachable from every machine).
+[ -x /usr/bin/chromium ] || apt_install chromium
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then

@@ -175,27 +175,33 @@ def search(
     until: Annotated[str | None, typer.Option(help="published on or before YYYY-MM-DD")] = None,
     sort: Annotated[str, typer.Option(help="relevance or date")] = "relevance",
     size: Annotated[int, typer.Option(help="hits to show")] = 10,
+    after: Annotated[str | None, typer.Option(help="the next-page cursor a previous search printed")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Full-text search over indexed articles, with label filters."""
+    from dataclasses import replace
+
     from elasticsearch import ApiError, TransportError
 
     from services.cli.output import print_hits
     from services.common.es_client import elasticsearch_client
-    from services.search.query import InvalidSearch, SearchRequest, build_query
+    from services.search.cursor import decode_cursor, encode_cursor
+    from services.search.query import InvalidSearch, SearchRequest, build_query, normalised
 
     settings = get_settings()
     if sort not in ("relevance", "date"):
         _fail(f"--sort must be relevance or date, not {sort!r}")
     try:
-        request = SearchRequest(
+        request = normalised(SearchRequest(
             text=text, provinces=province or [], countries=country or [], sectors=sector or [],
             relevant_only=relevant, published_from=_date("since", since),
             published_to=_date("until", until), sort=sort, size=size,  # type: ignore[arg-type]
-        )
+        ))
+        if after:
+            request = replace(request, search_after=decode_cursor(after, request))
         body = build_query(request)
     except InvalidSearch as exc:
-        _fail(str(exc))
+        _fail(f"{exc} (parameter: {exc.field})")
     try:
         response = elasticsearch_client(settings).search(index=settings.index_alias, **body)
     except TransportError as exc:
@@ -207,8 +213,11 @@ def search(
         _fail(f"Elasticsearch rejected the search: {exc}")
     if as_json:
         typer.echo(json.dumps(response.body, indent=2))
-    else:
-        print_hits(response.body)
+        return
+    print_hits(response.body)
+    hits = response.body["hits"]["hits"]
+    if len(hits) == request.size:
+        typer.echo(f"next page: add --after {encode_cursor(request, hits[-1]['sort'])}")
 
 
 def _date(name: str, value: str | None) -> date | None:
@@ -219,6 +228,25 @@ def _date(name: str, value: str | None) -> date | None:
     except ValueError:
         _fail(f"--{name} must be a date as YYYY-MM-DD, not {value!r}")
     return None
+
+
+@app.command("api")
+def api(
+    host: Annotated[str | None, typer.Option(
+        help="address to listen on (default: BRI_API_HOST, else 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(
+        help="port to listen on (default: BRI_API_PORT, else 8000)")] = None,
+    workers: Annotated[int, typer.Option(help="server processes")] = 1,
+) -> None:
+    """Serve the search API, its OpenAPI docs (/docs) and the web page (/) until Ctrl-C."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.api_host, port or settings.api_port
+    typer.echo(f"web page http://{host}:{port}/  API docs http://{host}:{port}/docs  "
+               f"(index alias {settings.index_alias})")
+    uvicorn.run("services.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level=settings.log_level.lower())
 
 
 @app.command("extract")

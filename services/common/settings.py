@@ -50,6 +50,9 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    api_host: str = Field("127.0.0.1", description="address `bri api` listens on")
+    api_port: int = Field(8000, description="port `bri api` listens on")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -49,6 +49,6 @@ def ensure_index(es: Elasticsearch, settings: Settings) -> str:
 def drop_index(es: Elasticsearch, settings: Settings) -> None:
     """Delete every index behind the alias (used by tests and `bri index reset`)."""
     # Deletes name each index: Elasticsearch refuses wildcard deletes by default.
-    names = list(es.indices.get(index=f"{settings.index_alias}-*", ignore_unavailable=True))
+    names = list(es.indices.get(index=f"{settings.index_alias}-0*", ignore_unavailable=True))
     if names:
         es.indices.delete(index=",".join(names), ignore_unavailable=True)

@@ -6,17 +6,24 @@ take from users: it never raises on malformed input, unlike query_string.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-SEARCH_FIELDS = ["title^3", "summary^2", "text", "pairings.evidence"]
+from services.search.errors import InvalidSearch
+from services.search.labels import vocabulary
+
+# pairings.evidence is not searched here: a nested field never matches outside a nested
+# query, and the evidence sentence is part of `text` anyway.
+SEARCH_FIELDS = ["title^3", "summary^2", "text"]
 HIGHLIGHT_FIELDS = ("title", "text")
 MAX_PAGE_SIZE = 100
+MAX_EDGES = 1000
+HistogramInterval = Literal["day", "week", "month", "year"]
+HISTOGRAM_INTERVALS: tuple[str, ...] = get_args(HistogramInterval)
+SNIPPET_CHARS = 180
 
-
-class InvalidSearch(ValueError):
-    """A search parameter is invalid; the message names it."""
+Sort = Literal["relevance", "date"]
 
 
 @dataclass(frozen=True)
@@ -28,25 +35,78 @@ class SearchRequest:
     relevant_only: bool = False
     published_from: date | None = None
     published_to: date | None = None
-    sort: Literal["relevance", "date"] = "relevance"
+    sort: Sort = "relevance"
     size: int = 10
     search_after: list[Any] | None = None
     facets: bool = False
+    histogram_interval: HistogramInterval = "month"
 
 
-def build_query(request: SearchRequest) -> dict[str, Any]:
+def normalised(request: SearchRequest) -> SearchRequest:
+    """The request checked against the label vocabulary, with labels in canonical spelling.
+
+    Raises InvalidSearch naming the first bad parameter.
+    """
     if not 1 <= request.size <= MAX_PAGE_SIZE:
-        raise InvalidSearch(f"size must be between 1 and {MAX_PAGE_SIZE}, got {request.size}")
+        raise InvalidSearch(f"size must be between 1 and {MAX_PAGE_SIZE}, got {request.size}",
+                            field="size")
+    if request.sort not in ("relevance", "date"):
+        raise InvalidSearch(f"sort must be relevance or date, not {request.sort!r}", field="sort")
     if (
         request.published_from
         and request.published_to
         and request.published_from > request.published_to
     ):
-        raise InvalidSearch("published_from is after published_to")
+        raise InvalidSearch("published_from is after published_to", field="published_from")
+    if request.histogram_interval not in HISTOGRAM_INTERVALS:
+        raise InvalidSearch(f"interval must be one of {', '.join(HISTOGRAM_INTERVALS)}",
+                            field="interval")
+    labels = vocabulary()
+    return replace(
+        request,
+        provinces=_unique(labels.province(p) for p in request.provinces),
+        countries=_unique(labels.country(c) for c in request.countries),
+        sectors=_unique(labels.sector(s) for s in request.sectors),
+    )
+
+
+def _unique(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def build_query(request: SearchRequest) -> dict[str, Any]:
+    request = normalised(request)
+    body: dict[str, Any] = {
+        "query": _article_query(request),
+        "size": request.size,
+        "sort": sort_fields(request.sort),
+        "track_total_hits": True,
+        "_source": {"excludes": ["text"]},
+        "highlight": {
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                # A search by filters alone still shows the opening of each article.
+                "text": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 2,
+                         "no_match_size": SNIPPET_CHARS},
+            },
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            # Feed text is untrusted: everything but the <mark> tags comes back escaped.
+            "encoder": "html",
+        },
+    }
+    if request.search_after:
+        body["search_after"] = request.search_after
+    if request.facets:
+        body["aggs"] = facet_aggregations(request.histogram_interval)
+    return body
+
+
+def _article_query(request: SearchRequest) -> dict[str, Any]:
     filters: list[dict[str, Any]] = []
     for name, values in (
         ("provinces", request.provinces),
-        ("countries", [c.upper() for c in request.countries]),
+        ("countries", request.countries),
         ("sectors", request.sectors),
     ):
         # Each value must match (AND), as a user narrowing by two provinces expects.
@@ -58,7 +118,7 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
         if request.published_from:
             bounds["gte"] = request.published_from.isoformat()
         if request.published_to:
-            bounds["lte"] = request.published_to.isoformat()
+            bounds["lte"] = request.published_to.isoformat()  # a bare date counts whole
         filters.append({"range": {"published": bounds}})
     must: list[dict[str, Any]] = []
     if request.text.strip():
@@ -72,44 +132,84 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
                 }
             }
         )
-    body: dict[str, Any] = {
-        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
-        "size": request.size,
-        "sort": _sort(request),
-        "track_total_hits": True,
-        "_source": {"excludes": ["text"]},
-        "highlight": {
-            "fields": {
-                "title": {"number_of_fragments": 0},
-                "text": {"fragment_size": 180, "number_of_fragments": 2},
-            },
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-            "encoder": "html",
-        },
-    }
-    if request.search_after:
-        body["search_after"] = request.search_after
-    if request.facets:
-        body["aggs"] = facet_aggregations()
-    return body
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
 
 
-def _sort(request: SearchRequest) -> list[dict[str, Any]]:
+def sort_fields(sort: str) -> list[dict[str, Any]]:
     # article_id breaks ties so search_after pages never skip or repeat a hit.
-    if request.sort == "date":
+    if sort == "date":
         return [{"published": {"order": "desc", "missing": "_last"}}, {"article_id": "asc"}]
     return [{"_score": "desc"}, {"published": {"order": "desc", "missing": "_last"}},
             {"article_id": "asc"}]
 
 
-def facet_aggregations() -> dict[str, Any]:
+def facet_aggregations(interval: str = "month") -> dict[str, Any]:
     return {
         "provinces": {"terms": {"field": "provinces", "size": 34}},
         "countries": {"terms": {"field": "countries", "size": 250}},
         "sectors": {"terms": {"field": "sectors", "size": 17}},
-        "published_per_month": {
-            "date_histogram": {"field": "published", "calendar_interval": "month",
-                               "min_doc_count": 1}
+        "published": {
+            "date_histogram": {"field": "published", "calendar_interval": interval,
+                               "min_doc_count": 1, "format": "yyyy-MM-dd"}
+        },
+    }
+
+
+def build_pairings_query(request: SearchRequest, max_edges: int = 200) -> dict[str, Any]:
+    """Province-country edges among the articles the search matches.
+
+    Edges are counted in articles (reverse_nested), not in pairing mentions: one article
+    stating the same link twice counts once. Province and country filters keep only the
+    edges that involve them; every sector filter must be named by the pairing itself.
+    """
+    if not 1 <= max_edges <= MAX_EDGES:
+        raise InvalidSearch(f"limit must be between 1 and {MAX_EDGES}, got {max_edges}",
+                            field="limit")
+    request = normalised(request)
+    pairing_filters: list[dict[str, Any]] = []
+    if request.provinces:
+        pairing_filters.append({"terms": {"pairings.province": request.provinces}})
+    if request.countries:
+        pairing_filters.append({"terms": {"pairings.country": request.countries}})
+    pairing_filters.extend({"term": {"pairings.sectors": s}} for s in request.sectors)
+    per_article = {"reverse_nested": {}}
+    edges = {
+        "terms": {
+            "field": "pairings.key",
+            "size": max_edges,
+            "order": [{"articles": "desc"}, {"_key": "asc"}],
+        },
+        "aggs": {
+            "articles": {
+                **per_article,
+                "aggs": {
+                    "first_seen": {"min": {"field": "published"}},
+                    "last_seen": {"max": {"field": "published"}},
+                },
+            },
+            "sectors": {
+                "terms": {"field": "pairings.sectors", "size": 17},
+                "aggs": {"articles": per_article},
+            },
+            # Province and country come from the pairing itself rather than from
+            # splitting the key, so the key's format stays the index's business.
+            "province": {"terms": {"field": "pairings.province", "size": 1}},
+            "country": {"terms": {"field": "pairings.country", "size": 1}},
+        },
+    }
+    return {
+        "query": _article_query(request),
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {
+            "pairings": {
+                "nested": {"path": "pairings"},
+                "aggs": {
+                    "matching": {
+                        "filter": {"bool": {"filter": pairing_filters}},
+                        "aggs": {"edges": edges},
+                    }
+                },
+            }
         },
     }

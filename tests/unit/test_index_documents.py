@@ -30,6 +30,6 @@ def test_a_later_fetch_has_a_higher_version() -> None:
 
 def test_template_applies_configured_alias_and_shards() -> None:
     body = template_body(Settings(index_alias="news", index_shards=3, index_replicas=1))
-    assert body["index_patterns"] == ["news-*"]
+    assert body["index_patterns"] == ["news-0*"]
     assert body["template"]["settings"]["number_of_shards"] == 3
     assert body["template"]["mappings"]["properties"]["text"]["analyzer"] == "english"

@@ -1,0 +1,153 @@
+"""The classifier: provinces, countries, sectors, pairings and relevance of one article.
+
+``classify`` builds the matcher on first use and reuses it for every later call in the
+process (building it takes far longer than classifying an article).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from services.classify import relevance
+from services.classify.disambiguation import Disambiguator
+from services.classify.gazetteer import (
+    CHINA,
+    COOPERATION,
+    COUNTRY,
+    PROVINCE,
+    SECTOR,
+    all_terms,
+    load_json,
+)
+from services.classify.matcher import Matcher, Mention
+from services.classify.pairings import Link, PairingExtractor
+from services.classify.sectors import SectorScorer
+from services.classify.sentences import SentenceIndex, split
+from services.classify.textnorm import fold
+from services.common.contracts import Labels, Pairing
+
+CLASSIFIER_VERSION = "1.0.0"
+
+# Joins title and text so that the title is its own sentence.
+_TITLE_SEPARATOR = "\n"
+
+
+class Classifier:
+    def __init__(self) -> None:
+        context = load_json("context.json")
+        self.matcher = Matcher(all_terms())
+        self.disambiguator = Disambiguator(context)
+        self.pairings = PairingExtractor(context["pairing"])
+        self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
+
+    def classify(self, text: str, title: str = "") -> Labels:
+        prefix = title + _TITLE_SEPARATOR if title else ""
+        document = prefix + text
+        folded = fold(document)
+        matches = self.matcher.scan(document, folded)
+        entities = self.disambiguator.apply(document, folded, matches.entities)
+        cooperation = [c for c in matches.cues if c.kind == COOPERATION]
+        kinds = {m.kind for m in entities}
+        links: list[Link] = []
+        china_abroad = 0
+        if COUNTRY in kinds and cooperation and kinds & {PROVINCE, CHINA}:
+            # Only then can a sentence state a link; most articles skip splitting.
+            located = _Located(SentenceIndex(split(document)), entities, cooperation)
+            if PROVINCE in kinds:
+                links = self.pairings.extract(
+                    folded, located.sentences.spans, located.entity_sentences, entities,
+                    cooperation, located.cue_sentences,
+                )
+            china_abroad = located.china_abroad_sentences()
+        pairings = _merge(links, document, len(prefix))
+        sector_mentions = [m for m in entities if m.kind == SECTOR]
+        sectors = self.sectors.article_sectors(folded, sector_mentions)
+        for pairing in pairings:
+            sectors.update(pairing.sectors)
+        provinces = _values(entities, PROVINCE)
+        countries = _values(entities, COUNTRY)
+        score = relevance.score(
+            matches.cues,
+            has_pairings=bool(pairings),
+            china_abroad_sentences=china_abroad,
+        )
+        return Labels(
+            relevant=relevance.is_relevant(score),
+            relevance=score,
+            provinces=provinces,
+            countries=countries,
+            sectors=sorted(sectors),
+            pairings=pairings,
+            classifier_version=CLASSIFIER_VERSION,
+        )
+
+
+class _Located:
+    """Mentions placed in their sentences."""
+
+    def __init__(
+        self, sentences: SentenceIndex, entities: list[Mention], cooperation: list[Mention]
+    ) -> None:
+        self.sentences = sentences
+        self.entities = entities
+        self.entity_sentences = [sentences.index_of(m.start) for m in entities]
+        self.cue_sentences = [sentences.index_of(m.start) for m in cooperation]
+
+    def china_abroad_sentences(self) -> int:
+        """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
+        seen: dict[int, set[str]] = {}
+        for mention, sentence in zip(self.entities, self.entity_sentences, strict=True):
+            kind = CHINA if mention.kind == PROVINCE else mention.kind
+            seen.setdefault(sentence, set()).add(kind)
+        for sentence in self.cue_sentences:
+            seen.setdefault(sentence, set()).add(COOPERATION)
+        needed = {CHINA, COUNTRY, SECTOR, COOPERATION}
+        return sum(1 for kinds in seen.values() if needed <= kinds)
+
+
+def _values(mentions: list[Mention], kind: str) -> list[str]:
+    return sorted({m.value for m in mentions if m.kind == kind})
+
+
+def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:
+    """One pairing per (province, country): sectors of all its links, first evidence."""
+    merged: dict[tuple[str, str], tuple[Link, set[str]]] = {}
+    for link in sorted(links, key=lambda link: link.start):
+        key = (link.province, link.country)
+        if key in merged:
+            merged[key][1].update(link.sectors)
+        else:
+            merged[key] = (link, set(link.sectors))
+    pairings = []
+    for (province, country), (link, sectors) in sorted(merged.items()):
+        in_text = link.start >= text_offset
+        pairings.append(
+            Pairing(
+                province=province,
+                country=country,
+                sectors=sorted(sectors),
+                evidence=document[link.start : link.end],
+                start=link.start - text_offset if in_text else None,
+                end=link.end - text_offset if in_text else None,
+            )
+        )
+    return pairings
+
+
+_lock = threading.Lock()
+_classifier: Classifier | None = None
+
+
+def get_classifier() -> Classifier:
+    """The process-wide classifier, built on first use."""
+    global _classifier
+    if _classifier is None:
+        with _lock:
+            if _classifier is None:
+                _classifier = Classifier()
+    return _classifier
+
+
+def classify(text: str, title: str = "") -> Labels:
+    """Labels of one article; ``title`` is matched too, offsets refer to ``text``."""
+    return get_classifier().classify(text, title)

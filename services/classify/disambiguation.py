@@ -1,0 +1,197 @@
+"""Decides which place-name matches really name the place.
+
+Rules read the words around a match (``data/context.json``): "Beijing" standing for the
+central government, Georgia the US state, currencies ("US dollars"), demonyms naming a
+language or a person's nationality, place names inside organisation names, and names
+shared by two countries ("Congo") resolved by what else the article names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from services.classify.gazetteer import COUNTRY, PROVINCE
+from services.classify.matcher import Mention
+from services.classify.phrases import PhraseSet
+
+_WORD = re.compile(r"[^\W_]+")
+_CJK_START = "\u2e80"
+_ALONE_FOLLOWERS = frozenset(",.;:)!?\"")
+_WINDOW = 60
+_NEXT_CAPITALISED = re.compile(r" ([A-Z]\w*)")
+
+
+def _has_cjk(word: str) -> bool:
+    return any(char >= _CJK_START for char in word)
+
+
+def _words(text: str, count: int) -> list[str]:
+    return [match.group() for match in _WORD.finditer(text[:_WINDOW])][:count]
+
+
+class _Metonym:
+    """A province name that may stand for the central government ("Beijing said")."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.place_compounds = PhraseSet(spec["place_compounds"])
+        self.government_compounds = PhraseSet(spec["government_compounds"])
+        self.government_possessed = frozenset(spec["government_possessed"])
+        self.place_words = frozenset(spec["place_words"])
+        self.place_previous = PhraseSet(spec["place_previous"])
+        self.government_previous = PhraseSet(spec["government_previous"])
+        self.government_next = frozenset(w for w in spec["government_next"] if not _has_cjk(w))
+        self.government_next_cjk = [w for w in spec["government_next"] if _has_cjk(w)]
+        self.place_next_cjk = spec["place_next_text"]
+
+    def is_government(self, folded: str, mention: Mention, neighbours: list[Mention]) -> bool:
+        after = folded[mention.end : mention.end + _WINDOW]
+        before = folded[max(0, mention.start - _WINDOW) : mention.start]
+        if after.startswith("-"):
+            compound = after[1:]
+            place = self.place_compounds.longest_prefix(compound)
+            government = self.government_compounds.longest_prefix(compound)
+            if place or government:
+                return government > place
+        if after.startswith(("'s ", "' ")):
+            possessed = _words(after[2:], 2)
+            if any(word in self.government_possessed for word in possessed[:1]):
+                return True
+            if any(word in self.place_words for word in possessed):
+                return False
+            return any(word in self.government_possessed for word in possessed)
+        if after[:1] and not after[0].isspace() and after[0] not in ",.;:'\")":
+            if any(after.startswith(word) for word in self.place_next_cjk):
+                return False
+            return any(after.startswith(word) for word in self.government_next_cjk)
+        next_word = _words(after, 1)
+        if next_word and after[:1] == " " and next_word[0] in self.place_words:
+            return False
+        place = self.place_previous.longest_suffix(before)
+        government = self.government_previous.longest_suffix(before)
+        if place or government:
+            return government > place
+        if next_word and after[:1] == " " and next_word[0] in self.government_next:
+            return True
+        return self._coordinated_with_country(folded, mention, neighbours)
+
+    @staticmethod
+    def _coordinated_with_country(folded: str, mention: Mention, neighbours: list[Mention]) -> bool:
+        # "Beijing and Washington", "between Moscow and Beijing": two governments.
+        for other in neighbours:
+            if other.kind != COUNTRY:
+                continue
+            if other.end <= mention.start:
+                gap = folded[other.end : mention.start]
+            elif other.start >= mention.end:
+                gap = folded[mention.end : other.start]
+            else:
+                continue
+            if gap.strip() in {"and", "or", "&", "-", "/", "vs", "vs.", "versus", ","}:
+                return True
+        return False
+
+
+class _SenseRule:
+    """A country name that is also another place ("Atlanta, Georgia")."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.entity = spec["entity"]
+        self.alias = spec["alias"]
+        self.previous = PhraseSet(spec["previous"])
+        self.next = PhraseSet(spec["next"])
+        self.one_sense = bool(spec.get("one_sense_per_article"))
+
+    def apply(self, folded: str, mentions: list[Mention]) -> set[int]:
+        """Indexes of ``mentions`` that are not the country."""
+        own = [
+            (i, m) for i, m in enumerate(mentions)
+            if m.kind == COUNTRY and m.value == self.entity
+        ]
+        bare = [(i, m) for i, m in own if folded[m.start : m.end] == self.alias]
+        other_names = len(own) > len(bare)
+        rejected = {
+            i for i, m in bare
+            if self.previous.longest_suffix(folded[max(0, m.start - _WINDOW) : m.start])
+            or self.next.longest_prefix(folded[m.end : m.end + _WINDOW])
+        }
+        if rejected and self.one_sense and not other_names:
+            return {i for i, _ in bare}
+        return rejected
+
+
+class Disambiguator:
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.metonyms = {
+            name: _Metonym(spec) for name, spec in context["metonyms"].items() if name != "about"
+        }
+        self.sense_rules = [_SenseRule(spec) for spec in context["sense_rules"]]
+        self.organisation_words = frozenset(context["organisation_words"])
+        self.currency_next = re.compile(
+            "|".join(
+                re.escape(phrase) + (r"(?!\w)" if phrase[-1].isalnum() else "")
+                for phrase in context["currency_next"]
+            )
+        )
+        demonyms = context["demonyms"]
+        self.demonym_reject_next = frozenset(demonyms["reject_next"])
+        self.demonym_reject_compounds = PhraseSet(demonyms["reject_compounds"])
+        self.demonym_reject_previous = PhraseSet(demonyms["reject_previous"])
+        self.demonym_reject_previous_alone = PhraseSet(demonyms["reject_previous_when_alone"])
+
+    def apply(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
+        """The mentions that name a place, with shared names resolved to one country."""
+        drop: set[int] = set()
+        for index, mention in enumerate(mentions):
+            if mention.kind not in (PROVINCE, COUNTRY):
+                continue
+            if self._inside_organisation_name(text, mention) or self.currency_next.match(
+                folded, mention.end
+            ):
+                drop.add(index)
+            elif mention.kind == PROVINCE and mention.value in self.metonyms:
+                neighbours = mentions[max(0, index - 1) : index + 2]
+                if self.metonyms[mention.value].is_government(folded, mention, neighbours):
+                    drop.add(index)
+            elif mention.entry.role == "demonyms" and self._not_the_country(folded, mention):
+                drop.add(index)
+        for rule in self.sense_rules:
+            drop |= rule.apply(folded, mentions)
+        kept = [m for i, m in enumerate(mentions) if i not in drop]
+        return _resolve_shared_names(kept)
+
+    def _inside_organisation_name(self, text: str, mention: Mention) -> bool:
+        # "Lanzhou University", "Japan Times": the place names an organisation.
+        following = _NEXT_CAPITALISED.match(text, mention.end)
+        return following is not None and following.group(1) in self.organisation_words
+
+    def _not_the_country(self, folded: str, mention: Mention) -> bool:
+        after = folded[mention.end : mention.end + _WINDOW]
+        before = folded[max(0, mention.start - _WINDOW) : mention.start]
+        if after.startswith("-") and self.demonym_reject_compounds.longest_prefix(after[1:]):
+            return True
+        next_words = _words(after, 1)
+        if after.startswith(" ") and next_words and next_words[0] in self.demonym_reject_next:
+            return True
+        if self.demonym_reject_previous.longest_suffix(before):
+            return True
+        stripped = after.lstrip()
+        alone = (not stripped or stripped[0] in _ALONE_FOLLOWERS
+                 or stripped.startswith(("and ", "or ")))
+        return alone and bool(self.demonym_reject_previous_alone.longest_suffix(before))
+
+
+def _resolve_shared_names(mentions: list[Mention]) -> list[Mention]:
+    """'Congo' is the DRC or the Republic of the Congo: whichever the article names."""
+    named = {m.value for m in mentions if m.kind == COUNTRY and not m.entry.candidates}
+    resolved = []
+    for mention in mentions:
+        candidates = mention.entry.candidates
+        if candidates:
+            code = next((c for c in candidates if c in named), candidates[0])
+            if code != mention.value:
+                entry = dataclasses.replace(mention.entry, value=code)
+                mention = dataclasses.replace(mention, entry=entry, value=code)
+        resolved.append(mention)
+    return resolved

@@ -1,0 +1,249 @@
+"""Finds every gazetteer term in a text with Aho-Corasick automata.
+
+All names live in one automaton (CJK names in a second one, used only on text that has
+CJK characters); relevance and cooperation cues have one each. They run over the folded
+text (see ``textnorm``) with punctuation turned into spaces; a hit counts only at word
+boundaries of alphabetic scripts (CJK terms have none) and when its capitalisation in the
+original text fits the term's case policy. Overlaps resolve leftmost-longest per layer.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from services.classify.gazetteer import (
+    ANY_CASE,
+    BLOCKER,
+    COOPERATION,
+    CUE_KINDS,
+    RELEVANCE,
+    STEM_EXTRA_LETTERS,
+    TITLE_CASE,
+    Entry,
+    Term,
+)
+from services.classify.textnorm import fold, is_word_char
+
+
+@dataclass(slots=True)
+class Mention:
+    """One accepted match: ``text[start:end]`` means ``entry`` (its kind and value copied)."""
+
+    start: int
+    end: int
+    entry: Entry
+    kind: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Entity mentions (places, sectors, China) and cue mentions, each in text order."""
+
+    entities: list[Mention]
+    cues: list[Mention]
+
+
+# Punctuation becomes a space in the text the automata read, so a term that starts with a
+# letter is stored with a leading space and can only match at the start of a word.
+_SPACED = str.maketrans({char: " " for char in string.punctuation})
+# CJK terms live in automata of their own: their thousands of first characters make
+# every automaton that holds them several times slower, even on English text.
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+# (length as stored, 1 if stored with a leading space, needs a word end, meanings)
+_Pattern = tuple[int, int, bool, tuple[Entry, ...]]
+
+
+def _stored_form(key: str) -> tuple[str, int]:
+    spaced = key.translate(_SPACED)
+    if is_word_char(key[0]):
+        return " " + spaced, 1
+    return spaced, 0
+
+
+def _automaton(grouped: dict[str, list[Entry]]) -> ahocorasick.Automaton:
+    stored: dict[str, tuple[int, bool, list[Entry]]] = {}
+    for key, entries in grouped.items():
+        form, padded = _stored_form(key)
+        _, _, merged = stored.setdefault(form, (padded, is_word_char(key[-1]), []))
+        merged.extend(e for e in entries if e not in merged)
+    automaton = ahocorasick.Automaton()
+    for form, (padded, right_bounded, entries) in stored.items():
+        pattern: _Pattern = (len(form), padded, right_bounded, tuple(entries))
+        automaton.add_word(form, pattern)
+    automaton.make_automaton()
+    return automaton
+
+
+_ENTITIES = "entities"
+
+
+def _layer_of(kind: str) -> str:
+    """Terms of one layer compete for text (longest wins); layers never hide each other."""
+    return kind if kind in CUE_KINDS else _ENTITIES
+
+
+class Matcher:
+    """Built once from all terms; ``scan`` is then safe to call from one thread.
+
+    Entities, relevance cues and cooperation cues are separate automata, so that a cue
+    ("China-Pakistan Economic Corridor") never hides a place inside it, nor a relevance
+    cue ("Chinese investment") a cooperation cue. Each reports leftmost-longest hits.
+    """
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        layers: dict[tuple[str, bool], dict[str, list[Entry]]] = {}
+        for term in terms:
+            if term.key:
+                layer = _layer_of(term.entry.kind), bool(_CJK.search(term.key))
+                layers.setdefault(layer, {}).setdefault(term.key, []).append(term.entry)
+        self._automata = {layer: _automaton(grouped) for layer, grouped in layers.items()}
+        self.size = sum(len(grouped) for grouped in layers.values())
+        self._longest_key = max(len(key) for grouped in layers.values() for key in grouped) + 1
+
+    def scan(self, text: str, folded: str | None = None) -> Matches:
+        if folded is None:
+            folded = fold(text)
+        # One leading space lets a term at offset 0 match; offsets shift back by one.
+        spaced = " " + folded.translate(_SPACED)
+        scripts = [False]
+        if not folded.isascii() and _CJK.search(folded):
+            scripts.append(True)
+        found: dict[str, list[Mention]] = {}
+        for (layer, cjk), automaton in self._automata.items():
+            if cjk in scripts:
+                found.setdefault(layer, []).extend(self._scan_layer(automaton, text, spaced))
+        if len(scripts) > 1:  # CJK and other hits were found apart
+            for mentions in found.values():
+                mentions.sort(key=lambda m: m.start)
+        entities = found.get(_ENTITIES, [])
+        cues = sorted(found.get(RELEVANCE, []) + found.get(COOPERATION, []),
+                      key=lambda m: m.start)
+        blockers = [m for m in entities if m.kind == BLOCKER]
+        if blockers:
+            # A blocker ("Asia-Pacific Economic Cooperation") also silences cues inside it.
+            cues = _outside(cues, [(b.start, b.end) for b in blockers])
+            entities = [m for m in entities if m.kind != BLOCKER]
+        return Matches(entities=entities, cues=cues)
+
+    def _scan_layer(
+        self, automaton: ahocorasick.Automaton, text: str, spaced: str
+    ) -> list[Mention]:
+        found: list[Mention] = []
+        size = len(spaced)
+        rescanned = False
+        for last, pattern in automaton.iter_long(spaced):
+            length, padded, right_bounded, entries = pattern
+            if len(entries) == 1 and not entries[0].stem:
+                # The common case, inlined: one meaning, whole word.
+                entry = entries[0]
+                following = spaced[last + 1] if last + 1 < size else " "
+                if (
+                    (not right_bounded or following == " " or following >= "\u2e80"
+                     or not following.isalnum())
+                    and (entry.case == ANY_CASE or _case_fits(text, last - length + padded, entry))
+                ):
+                    found.append(Mention(last - length + padded, last, entry, entry.kind,
+                                         entry.value))
+                    continue
+            else:
+                accepted = _accept(pattern, last, text, spaced)
+                if accepted:
+                    found.extend(accepted)
+                    continue
+            # The longest term here failed a check ("Kazakh" in "Kazakhs", "New Guinea" in
+            # "new Guinea-Bissau"); shorter or overlapping terms may pass.
+            first = last - length + 1
+            window_end = last + 1
+            if " " in spaced[first + 1 : last]:
+                window_end = min(size, window_end + self._longest_key)
+            for inner_last, inner in automaton.iter(spaced, first, window_end):
+                if (inner_last, inner[0]) != (last, length):
+                    inner_accepted = _accept(inner, inner_last, text, spaced)
+                    if inner_accepted:
+                        found.extend(inner_accepted)
+                        rescanned = True
+        if rescanned:
+            found = _leftmost_longest(found)
+        return found
+
+
+def _accept(pattern: _Pattern, last: int, text: str, spaced: str) -> list[Mention]:
+    """Mentions for one raw hit that passes the word-end and case checks."""
+    length, padded, right_bounded, entries = pattern
+    # ``spaced`` is the folded text shifted right by one character.
+    start = last - length + padded
+    end = last
+    bounded = True
+    if right_bounded and last + 1 < len(spaced):
+        following = spaced[last + 1]
+        bounded = following == " " or following >= "\u2e80" or not following.isalnum()
+    accepted = []
+    for entry in entries:
+        stop = end
+        if not bounded:
+            if not entry.stem:
+                continue
+            stop = _stem_end(spaced, last + 1) - 1
+            if stop < 0:
+                continue
+        if entry.case != ANY_CASE and not _case_fits(text, start, entry):
+            continue
+        accepted.append(Mention(start, stop, entry, entry.kind, entry.value))
+    return accepted
+
+
+def _stem_end(folded: str, end: int) -> int:
+    """End of a stem match followed by a short ending, or -1 if the word runs on."""
+    limit = min(len(folded), end + STEM_EXTRA_LETTERS + 1)
+    position = end
+    while position < limit and is_word_char(folded[position]):
+        position += 1
+    if position - end > STEM_EXTRA_LETTERS:
+        return -1
+    return position
+
+
+def _case_fits(text: str, start: int, entry: Entry) -> bool:
+    alias = entry.alias
+    surface = text[start : start + len(alias)]
+    if entry.case == TITLE_CASE:
+        first = surface[:1]
+        return first.isupper() or not first.islower()
+    return all(
+        a.isupper() == b.isupper() for a, b in zip(alias, surface, strict=False) if a.isalpha()
+    )
+
+
+def _leftmost_longest(mentions: list[Mention]) -> list[Mention]:
+    unique = {(m.start, m.end, m.entry): m for m in mentions}
+    ordered = sorted(unique.values(), key=lambda m: (m.start, m.start - m.end))
+    kept: list[Mention] = []
+    span = (-1, -1)
+    for mention in ordered:
+        if (mention.start, mention.end) == span:
+            kept.append(mention)  # several meanings of one term, e.g. a cue and a sector
+        elif mention.start >= span[1]:
+            kept.append(mention)
+            span = (mention.start, mention.end)
+    return kept
+
+
+def _outside(mentions: list[Mention], spans: list[tuple[int, int]]) -> list[Mention]:
+    """Mentions not strictly inside any of ``spans`` (one span may carry several meanings)."""
+    kept = []
+    for mention in mentions:
+        for start, end in spans:
+            if start <= mention.start and mention.end <= end and (
+                start != mention.start or end != mention.end
+            ):
+                break
+        else:
+            kept.append(mention)
+    return kept

@@ -1,0 +1,218 @@
+"""Finds stated province-country cooperation links, sentence by sentence.
+
+Within a sentence, consecutive places of one kind form a group ("Tajikistan, Kyrgyzstan
+and Iran"). Each country group is linked to the nearest province group before it (else
+after it) when the two share a clause and that clause holds a cooperation cue ("paired
+with", "signed ... with", "invest in"); a province and a country that merely occur in
+the same sentence or article are not linked. A link gives one pairing per province and
+country of the two groups, with the sectors named in the link's own part of the clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.classify.gazetteer import COOPERATION, COUNTRY, PROVINCE, SECTOR
+from services.classify.matcher import Mention
+from services.classify.phrases import PhraseSet
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One pairing found in the sentence ``text[start:end]``."""
+
+    province: str
+    country: str
+    sectors: frozenset[str]
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _Group:
+    kind: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+
+_LIST_PUNCTUATION = str.maketrans({char: " " for char in ",/()-&"})
+
+
+class PairingExtractor:
+    def __init__(self, grammar: dict[str, Any]) -> None:
+        self.venue_previous = PhraseSet(grammar["venue_previous"])
+        self.venue_openings = frozenset(grammar["venue_openings"])
+        self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.clause_breaks: list[str] = grammar["clause_breaks"]
+        self.gap_breaks: list[str] = grammar["gap_breaks"]
+        self.relative_clauses: list[str] = grammar["relative_clauses"]
+        self.group_words = frozenset(grammar["group_words"])
+
+    def extract(
+        self,
+        folded: str,
+        sentences: list[tuple[int, int]],
+        sentence_of: list[int],
+        entities: list[Mention],
+        cues: list[Mention],
+        cue_sentence_of: list[int],
+    ) -> list[Link]:
+        """Links in every sentence holding a province, a country and a cooperation cue.
+
+        ``sentence_of[i]`` is the sentence index of ``entities[i]`` (likewise for cues).
+        """
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention, sentence in zip(entities, sentence_of, strict=True):
+            by_sentence.setdefault(sentence, []).append(mention)
+        cues_by_sentence: dict[int, list[Mention]] = {}
+        for cue, sentence in zip(cues, cue_sentence_of, strict=True):
+            if cue.kind == COOPERATION:
+                cues_by_sentence.setdefault(sentence, []).append(cue)
+        links: list[Link] = []
+        for sentence, mentions in by_sentence.items():
+            sentence_cues = cues_by_sentence.get(sentence)
+            if not sentence_cues:
+                continue
+            kinds = {m.kind for m in mentions}
+            if PROVINCE not in kinds or COUNTRY not in kinds:
+                continue
+            links.extend(
+                self._sentence_links(folded, sentences[sentence], mentions, sentence_cues)
+            )
+        return links
+
+    def _sentence_links(
+        self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention]
+    ) -> list[Link]:
+        places = [
+            m for m in mentions
+            if m.kind == COUNTRY or (m.kind == PROVINCE and not self._is_venue(folded, span, m))
+        ]
+        groups = self._groups(folded, places)
+        sectors = [m for m in mentions if m.kind == SECTOR]
+        breaks = self._positions(folded, span, self.clause_breaks)
+        gap_breaks = self._positions(folded, span, self.gap_breaks)
+        relative_clauses = self._positions(folded, span, self.relative_clauses)
+        provinces = [g for g in groups if g.kind == PROVINCE]
+        links: list[Link] = []
+        for country_group in (g for g in groups if g.kind == COUNTRY):
+            before = [g for g in provinces if g.end <= country_group.start]
+            after = [g for g in provinces if g.start >= country_group.end]
+            candidates = ([before[-1]] if before else []) + ([after[0]] if after else [])
+            for province_group in candidates:
+                clause = self._clause(folded, span, province_group, country_group, breaks,
+                                      gap_breaks, relative_clauses, cues)
+                if clause is None:
+                    continue
+                named = self._sectors(groups, province_group, country_group, clause, sectors)
+                links.extend(
+                    Link(p.value, c.value, named, span[0], span[1])
+                    for p in province_group.mentions for c in country_group.mentions
+                )
+                break
+        return links
+
+    def _is_venue(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
+        """Whether the province is where something happens ("held in Urumqi")."""
+        before = folded[max(span[0], mention.start - 40) : mention.start]
+        if self.venue_previous.longest_suffix(before):
+            return True
+        # "In Beijing, Kazakh and Chinese officials signed ...": the setting of the sentence.
+        return (
+            folded[mention.end : mention.end + 1] == ","
+            and folded[span[0] : mention.start].strip() in self.venue_openings
+        )
+
+    def _groups(self, folded: str, places: list[Mention]) -> list[_Group]:
+        groups: list[_Group] = []
+        for mention in places:
+            last = groups[-1] if groups else None
+            if (last is not None and last.kind == mention.kind
+                    and self._only_group_words(folded[last.end : mention.start])):
+                last.mentions.append(mention)
+            else:
+                groups.append(_Group(mention.kind, [mention]))
+        return groups
+
+    def _only_group_words(self, gap: str) -> bool:
+        """Whether ``gap`` only joins list items: "Gansu, Qinghai and Ningxia provinces"."""
+        for token in gap.replace("'s", " ").translate(_LIST_PUNCTUATION).split():
+            # CJK has no spaces: "省和" is two joining characters.
+            if token not in self.group_words and not all(t in self.group_words for t in token):
+                return False
+        return True
+
+    @staticmethod
+    def _positions(folded: str, span: tuple[int, int], phrases: list[str]) -> list[tuple[int, int]]:
+        found = []
+        for phrase in phrases:
+            position = folded.find(phrase, span[0], span[1])
+            while position >= 0:
+                found.append((position, position + len(phrase)))
+                position = folded.find(phrase, position + 1, span[1])
+        return found
+
+    def _clause(
+        self,
+        folded: str,
+        span: tuple[int, int],
+        province_group: _Group,
+        country_group: _Group,
+        breaks: list[tuple[int, int]],
+        gap_breaks: list[tuple[int, int]],
+        relative_clauses: list[tuple[int, int]],
+        cues: list[Mention],
+    ) -> tuple[int, int] | None:
+        """The clause holding both groups and a cooperation cue, or None if unlinked."""
+        first, second = sorted((province_group, country_group), key=lambda g: g.start)
+        gap = folded[first.end : second.start]
+        if not self._only_group_words(gap):
+            if any(first.end <= s and e <= second.start for s, e in breaks + gap_breaks):
+                return None
+            # A relative clause closed by a comma is an aside between subject and verb.
+            if any(
+                first.end <= s and e <= second.start and "," not in folded[e : second.start]
+                for s, e in relative_clauses
+            ):
+                return None
+        for group in (first, second):
+            before = folded[max(span[0], group.start - 40) : group.start]
+            if self.non_link_previous.longest_suffix(before):
+                return None
+        clause_start = max([span[0], *(end for _, end in breaks if end <= first.start)])
+        clause_end = min([span[1], *(start for start, _ in breaks if start >= second.end)])
+        if not any(clause_start <= c.start and c.end <= clause_end for c in cues):
+            return None
+        return clause_start, clause_end
+
+    @staticmethod
+    def _sectors(
+        groups: list[_Group],
+        province_group: _Group,
+        country_group: _Group,
+        clause: tuple[int, int],
+        sectors: list[Mention],
+    ) -> frozenset[str]:
+        """Sectors in the link's part of the clause.
+
+        The part runs from the link's first group (or the clause start, if no other place
+        precedes it there) to the next place outside the link (or the clause end).
+        """
+        low = min(province_group.start, country_group.start)
+        high = max(province_group.end, country_group.end)
+        others = [
+            g for g in groups
+            if g is not province_group and g is not country_group
+            and clause[0] <= g.start and g.end <= clause[1]
+        ]
+        start = low if any(g.end <= low for g in others) else clause[0]
+        end = min([clause[1], *(g.start for g in others if g.start >= high)])
+        return frozenset(m.value for m in sectors if start <= m.start and m.end <= end)
