@@ -12,7 +12,8 @@ _MARK = re.compile(r"</?mark>")
 
 
 def _highlight(fragment: str) -> str:
-    parts = _MARK.split(fragment)
+    # Fragments span paragraph breaks; a terminal line reads better without them.
+    parts = _MARK.split(" ".join(fragment.split()))
     # Odd parts sat between <mark> and </mark>.
     return "".join(
         typer.style(html.unescape(p), bold=True) if i % 2 else html.unescape(p)

@@ -125,7 +125,7 @@ def _article_query(request: SearchRequest) -> dict[str, Any]:
         must.append(
             {
                 "simple_query_string": {
-                    "query": request.text,
+                    "query": spelled_out_operators(request.text),
                     "fields": SEARCH_FIELDS,
                     "default_operator": "and",
                     "lenient": True,
@@ -133,6 +133,35 @@ def _article_query(request: SearchRequest) -> dict[str, Any]:
             }
         )
     return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+
+
+_WORD_OPERATORS = {"OR": "|", "AND": "+", "NOT": "-"}
+
+
+def spelled_out_operators(text: str) -> str:
+    """Accept the OR / AND / NOT that people type from habit as |, + and -.
+
+    simple_query_string has no word operators: "copper OR railway" would otherwise
+    require the word "or" and find nothing. Only upper-case words outside quoted
+    phrases are read as operators, so a phrase like "rules of origin" is untouched.
+    """
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        words = parts[i].split(" ")
+        out: list[str] = []
+        pending = ""
+        for word in words:
+            if word in _WORD_OPERATORS:
+                if word == "OR":
+                    out.append("|")
+                else:
+                    pending = _WORD_OPERATORS[word]
+                continue
+            out.append(pending + word if word else word)
+            if word:
+                pending = ""
+        parts[i] = " ".join(out)
+    return '"'.join(parts)
 
 
 def sort_fields(sort: str) -> list[dict[str, Any]]:

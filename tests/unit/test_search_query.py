@@ -114,3 +114,12 @@ def test_pairings_limit_is_bounded() -> None:
     with pytest.raises(InvalidSearch) as raised:
         build_pairings_query(SearchRequest(), max_edges=MAX_EDGES + 1)
     assert raised.value.field == "limit"
+
+
+def test_spelled_out_operators_become_simple_query_syntax() -> None:
+    from services.search.query import spelled_out_operators
+
+    assert spelled_out_operators("copper OR railway") == "copper | railway"
+    assert spelled_out_operators("Gansu AND copper NOT Mongolia") == "Gansu +copper -Mongolia"
+    assert spelled_out_operators('"rules OR origin" OR steel') == '"rules OR origin" | steel'
+    assert spelled_out_operators("trade or investment") == "trade or investment"
