@@ -108,6 +108,34 @@ def feeds_add(urls: Annotated[list[str], typer.Argument(help="feed URL(s)")]) ->
         typer.echo(f"{'added' if created else 'already watched'}: {state.url} (id {state.id})")
 
 
+@feeds_app.command("import")
+def feeds_import(source: Annotated[str, typer.Argument(help="OPML file path or URL")]) -> None:
+    """Watch every feed listed in an OPML file (as exported by feed readers)."""
+    from services.common.celery_app import redis_client
+    from services.common.settings import get_settings as settings_now
+    from services.ingest.feed_registry import FeedRegistry
+    from services.ingest.http_fetch import FetchError, fetch
+    from services.ingest.opml import MalformedOpmlError, feed_urls_from_opml
+    from services.ingest.poller import feed_limits
+
+    base_url = None
+    if source.startswith(("http://", "https://")):
+        try:
+            content = fetch(source, feed_limits(settings_now())).content
+        except FetchError as exc:
+            _fail(str(exc))
+        base_url = source
+    else:
+        content = _read_file(source)
+    try:
+        urls = feed_urls_from_opml(content, base_url)
+    except MalformedOpmlError as exc:
+        _fail(f"{source}: {exc}")
+    registry = FeedRegistry(redis_client())
+    added = sum(1 for url in urls if registry.add(url)[1])
+    typer.echo(f"{len(urls)} feed(s) in {source}: {added} added, {len(urls) - added} already watched")
+
+
 @feeds_app.command("remove")
 def feeds_remove(url: str) -> None:
     """Stop watching a feed."""

@@ -128,3 +128,19 @@ def test_an_entry_that_could_not_be_handed_on_is_retried_next_poll(
     server.reset_stats()
     outcome, _ = _poll(url, registry, settings)
     assert outcome.status == "updated" and outcome.new_entries > 0
+
+
+def test_feeds_import_from_an_opml_url_watches_every_listed_feed(
+    server: SampleServer, registry: FeedRegistry  # type: ignore[no-untyped-def]
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli.main import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["feeds", "import", server.opml_url])
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.output
+    assert sorted(f.url for f in registry.all()) == sorted(server.feed_urls)
+    again = runner.invoke(app, ["feeds", "import", server.opml_url])
+    assert "0 added, 3 already watched" in again.output
