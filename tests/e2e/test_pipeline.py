@@ -103,3 +103,31 @@ def test_a_page_that_cannot_be_fetched_is_dead_lettered_with_its_reason(
     assert letters[0].task == TASK_FETCH_ARTICLE
     assert "no-such-article.html" in letters[0].error and "404" in letters[0].error
     assert letters[0].args[0]["url"] == missing
+
+
+def test_redelivered_messages_still_give_one_document(
+    workers, redis_db, es, settings  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import UTC, datetime
+
+    from services.classify.worker import app as classify_app
+    from services.common import contracts
+    from services.common.routing import TASK_CLASSIFY_ARTICLE
+    from services.ingest.canonical_url import article_id
+
+    url = "https://news.example/qinghai-turkmenistan-water.html"
+    message = contracts.ArticleFetched(
+        article_id=article_id(url), url=url, canonical_url=url,
+        title="Qinghai and Turkmenistan sign water and power pact",
+        text="Qinghai province signed an agreement with Turkmenistan on Tuesday to cooperate "
+             "in water resources, electricity and textiles under the Belt and Road Initiative.",
+        fetched_at=datetime.now(UTC),
+    )
+    for _ in range(3):  # the broker may deliver a message more than once
+        classify_app.send_task(TASK_CLASSIFY_ARTICLE, args=[contracts.dump(message)])
+    assert wait_until_idle(redis_db, timeout=60)
+    es.indices.refresh(index=settings.index_alias)
+    assert es.count(index=settings.index_alias)["count"] == 1
+    doc = es.get(index=settings.index_alias, id=message.article_id)["_source"]
+    assert "Qinghai|TM" in doc["pairing_keys"]
+    assert dead_letter.count(redis_db) == 0
