@@ -13,6 +13,8 @@ os.environ.setdefault("BRI_REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("BRI_INDEX_ALIAS", "bri-test-articles")
 os.environ.setdefault("BRI_BULK_MAX_WAIT_MS", "20")
 os.environ.setdefault("BRI_TASK_MAX_RETRIES", "2")
+# Test webhook receivers listen on loopback, which alerts refuse by default.
+os.environ.setdefault("BRI_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
 
 from collections.abc import Iterator
 from pathlib import Path

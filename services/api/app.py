@@ -13,7 +13,7 @@ import redis
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI
 
-from services.api import routes_health, routes_pairings, routes_search
+from services.api import routes_health, routes_pairings, routes_search, routes_subscriptions
 from services.api.errors import install_error_handlers
 from services.api.web import mount_web_page
 from services.common.es_client import elasticsearch_client
@@ -50,5 +50,6 @@ def create_app(settings: Settings | None = None, es: Elasticsearch | None = None
     app.include_router(routes_search.router)
     app.include_router(routes_pairings.router)
     app.include_router(routes_health.router)
+    app.include_router(routes_subscriptions.router)
     mount_web_page(app)
     return app

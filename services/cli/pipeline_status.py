@@ -6,14 +6,14 @@ import time
 
 import redis
 
-from services.common.routing import QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
+from services.common.routing import QUEUE_ALERTS, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
 
 # Kombu's Redis transport keeps delivered-but-unacknowledged messages in this hash.
 UNACKED_KEY = "unacked"
 
 
 def queue_lengths(client: redis.Redis) -> dict[str, int]:
-    lengths = {q: int(client.llen(q)) for q in (QUEUE_INGEST, QUEUE_CLASSIFY, QUEUE_INDEX)}
+    lengths = {q: int(client.llen(q)) for q in (QUEUE_INGEST, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_ALERTS)}
     lengths["in-progress"] = int(client.hlen(UNACKED_KEY))
     return lengths
 

@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from services.common.routing import QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
+from services.common.routing import QUEUE_ALERTS, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
 from services.common.settings import Settings
 
 
@@ -32,6 +32,9 @@ def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[Worker
         WorkerSpec("index", [*celery, "-A", "services.index.worker", "worker", "-Q",
                              QUEUE_INDEX, "-n", "index@%h", "-P", "threads", "-c", "8",
                              "--loglevel", level]),
+        WorkerSpec("alerts", [*celery, "-A", "services.alerts.worker", "worker", "-Q",
+                              QUEUE_ALERTS, "-n", "alerts@%h", "-P", "threads", "-c", "4",
+                              "--loglevel", level]),
     ]
     if with_scheduler:
         schedule = settings.state_dir / "celerybeat-schedule"

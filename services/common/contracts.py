@@ -9,7 +9,7 @@ instead of misreading it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,6 +75,68 @@ class ArticleClassified(_Payload):
     version: Literal[1] = 1
     article: ArticleFetched
     labels: Labels
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ArticleRef(_Payload):
+    """What an alert shows of the article behind an event (text kept for keyword filters)."""
+
+    article_id: str
+    title: str
+    url: str
+    published: datetime | None = None
+    text: str = ""
+
+
+class PairingEvent(_Payload):
+    """Sent by index to alerts: a province-country pairing seen for the first time anywhere.
+
+    ``event_id`` is the same whoever emits it and however often, so the alerts stage can
+    deliver each (subscription, event) once.
+    """
+
+    schema_name: Literal["pairing.new"] = Field(default="pairing.new", alias="schema")
+    version: Literal[1] = 1
+    event_id: str
+    province: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code")
+    sectors: list[str] = Field(default_factory=list)
+    evidence: str = ""
+    first_seen: datetime
+    article: ArticleRef
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ArticleEvent(_Payload):
+    """Sent by index to alerts: an article indexed, for subscriptions wanting every match."""
+
+    schema_name: Literal["article.indexed"] = Field(default="article.indexed", alias="schema")
+    version: Literal[1] = 1
+    event_id: str
+    article: ArticleRef
+    provinces: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
+    pairings: list[Pairing] = Field(default_factory=list)
+    relevant: bool = False
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AlertDelivery(_Payload):
+    """Alerts to itself: one alert to send to one channel of one subscription.
+
+    A message of its own so that each channel retries, backs off and dead-letters
+    independently of the others.
+    """
+
+    schema_name: Literal["alert.delivery"] = Field(default="alert.delivery", alias="schema")
+    version: Literal[1] = 1
+    subscription_id: str
+    channel: Literal["webhook", "email"]
+    alert: dict[str, Any] = Field(description="the alert body, as the webhook receives it")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

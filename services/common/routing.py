@@ -5,12 +5,16 @@ from __future__ import annotations
 QUEUE_INGEST = "ingest"
 QUEUE_CLASSIFY = "classify"
 QUEUE_INDEX = "index"
+QUEUE_ALERTS = "alerts"
 
 TASK_POLL_DUE_FEEDS = "bri.ingest.poll_due_feeds"
 TASK_POLL_FEED = "bri.ingest.poll_feed"
 TASK_FETCH_ARTICLE = "bri.ingest.fetch_article"
 TASK_CLASSIFY_ARTICLE = "bri.classify.classify_article"
 TASK_INDEX_ARTICLE = "bri.index.index_article"
+TASK_PAIRING_NEW = "bri.alerts.pairing_new"
+TASK_ARTICLE_INDEXED = "bri.alerts.article_indexed"
+TASK_DELIVER_ALERT = "bri.alerts.deliver_alert"
 
 TASK_QUEUES: dict[str, str] = {
     TASK_POLL_DUE_FEEDS: QUEUE_INGEST,
@@ -18,4 +22,7 @@ TASK_QUEUES: dict[str, str] = {
     TASK_FETCH_ARTICLE: QUEUE_INGEST,
     TASK_CLASSIFY_ARTICLE: QUEUE_CLASSIFY,
     TASK_INDEX_ARTICLE: QUEUE_INDEX,
+    TASK_PAIRING_NEW: QUEUE_ALERTS,
+    TASK_ARTICLE_INDEXED: QUEUE_ALERTS,
+    TASK_DELIVER_ALERT: QUEUE_ALERTS,
 }

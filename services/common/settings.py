@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", description="address `bri api` listens on")
     api_port: int = Field(8000, description="port `bri api` listens on")
 
+    # Alerts. Webhooks to loopback, private, link-local or metadata addresses are refused
+    # unless listed here (comma-separated hosts, addresses or CIDRs).
+    webhook_allowed_hosts: str = ""
+    webhook_timeout_seconds: float = 10.0
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "BRI Monitor <alerts@localhost>"
+    smtp_timeout_seconds: float = 10.0
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

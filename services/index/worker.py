@@ -9,14 +9,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import redis
 from elasticsearch import TransportError
 
 from services.common import contracts
-from services.common.celery_app import ReliableTask, create_app
+from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
 from services.common.errors import PermanentError, TransientError
 from services.common.es_client import elasticsearch_client
 from services.common.routing import TASK_INDEX_ARTICLE
 from services.common.settings import get_settings
+from services.index.announce import announce
 from services.index.bulk_writer import BulkWriter
 from services.index.documents import document_version, to_document
 from services.index.schema import ensure_index
@@ -55,4 +57,9 @@ def index_article(payload: dict[str, Any]) -> str:
         document_version(message),
         timeout=get_settings().elasticsearch_timeout_seconds * 2,
     )
+    # Only once the document is stored, so an alert never points at a missing article.
+    try:
+        announce(redis_client(), message, lambda task, body: send_to_stage(app, task, body))
+    except redis.RedisError as exc:
+        raise TransientError(f"Redis unreachable while recording pairings: {exc}") from exc
     return result

@@ -1,0 +1,111 @@
+"""The alerts stage's Celery tasks (queue ``alerts``).
+
+Run with ``celery -A services.alerts.worker worker -Q alerts -P threads -c 4``. An event
+from the index stage is matched against every subscription (see matcher.py); each match
+is written to the subscription's Atom log and becomes one delivery message per webhook or
+e-mail channel, which retries on its own and lands in the dead-letter queue after
+``BRI_TASK_MAX_RETRIES`` failures.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import redis
+
+from services.alerts import alert_log
+from services.alerts.alert_body import alert_for
+from services.alerts.delivery_claims import DeliveryClaims, claim_key
+from services.alerts.email_sender import send_alert_email
+from services.alerts.matcher import matching
+from services.alerts.subscriptions import SubscriptionStore
+from services.alerts.webhook import post_alert
+from services.common import contracts
+from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
+from services.common.errors import PermanentError, TransientError
+from services.common.routing import TASK_ARTICLE_INDEXED, TASK_DELIVER_ALERT, TASK_PAIRING_NEW
+from services.common.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+app = create_app("alerts")
+
+
+def _fan_out(event: contracts.PairingEvent | contracts.ArticleEvent) -> int:
+    client = redis_client()
+    try:
+        subs = matching(SubscriptionStore(client).all(), event)
+        for sub in subs:
+            alert = alert_for(sub.id, event)
+            if sub.channels.atom:
+                alert_log.append(client, alert, time.time())
+            if sub.channels.webhook_url:
+                _queue_delivery(sub.id, "webhook", alert)
+            if sub.channels.email:
+                _queue_delivery(sub.id, "email", alert)
+    except redis.RedisError as exc:
+        raise TransientError(f"Redis unreachable while matching subscriptions: {exc}") from exc
+    return len(subs)
+
+
+def _queue_delivery(subscription_id: str, channel: str, alert: dict[str, Any]) -> None:
+    message = contracts.AlertDelivery(subscription_id=subscription_id, channel=channel,  # type: ignore[arg-type]
+                                      alert=alert)
+    send_to_stage(app, TASK_DELIVER_ALERT, contracts.dump(message))
+
+
+@app.task(name=TASK_PAIRING_NEW, base=ReliableTask)
+def pairing_new(payload: dict[str, Any]) -> int:
+    try:
+        event = contracts.load(contracts.PairingEvent, payload)
+    except contracts.ContractError as exc:
+        raise PermanentError(str(exc)) from exc
+    return _fan_out(event)
+
+
+@app.task(name=TASK_ARTICLE_INDEXED, base=ReliableTask)
+def article_indexed(payload: dict[str, Any]) -> int:
+    try:
+        event = contracts.load(contracts.ArticleEvent, payload)
+    except contracts.ContractError as exc:
+        raise PermanentError(str(exc)) from exc
+    return _fan_out(event)
+
+
+@app.task(name=TASK_DELIVER_ALERT, base=ReliableTask)
+def deliver_alert(payload: dict[str, Any]) -> str:
+    try:
+        message = contracts.load(contracts.AlertDelivery, payload)
+    except contracts.ContractError as exc:
+        raise PermanentError(str(exc)) from exc
+    settings = get_settings()
+    client = redis_client()
+    sub = SubscriptionStore(client).get(message.subscription_id)
+    if sub is None:
+        return "subscription-deleted"
+    key = claim_key(sub.id, message.alert["event_id"], message.channel)
+    claims = DeliveryClaims(client)
+    token = claims.claim(key)
+    if token is None:
+        return "already-delivered"
+    try:
+        if message.channel == "webhook":
+            if not sub.channels.webhook_url:
+                claims.release(key, token)
+                return "channel-removed"
+            post_alert(sub.channels.webhook_url, sub.channels.webhook_secret or "", message.alert,
+                       allowed_hosts=settings.webhook_allowed_hosts,
+                       timeout=settings.webhook_timeout_seconds, user_agent=settings.user_agent)
+        else:
+            if not sub.channels.email:
+                claims.release(key, token)
+                return "channel-removed"
+            send_alert_email(message.alert, sub.channels.email, settings)
+    except BaseException:
+        # Let the retry of this message send; nobody else has it as delivered.
+        claims.release(key, token)
+        raise
+    claims.confirm(key)
+    return "delivered"

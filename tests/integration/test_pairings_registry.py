@@ -1,0 +1,89 @@
+"""First-seen pairings in the real Redis: one "pairing.new" however many workers race."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+
+from services.common.routing import TASK_ARTICLE_INDEXED, TASK_PAIRING_NEW
+from services.index.announce import announce
+from services.index.pairings_registry import PairingRegistry
+from tests.builders import classified
+
+pytestmark = pytest.mark.integration
+
+RACERS = 32
+
+
+def test_many_workers_indexing_the_same_new_pairing_emit_exactly_one_event(
+    redis_db, settings  # type: ignore[no-untyped-def]
+) -> None:
+    sent: list[tuple[str, dict]] = []  # type: ignore[type-arg]
+    lock = threading.Lock()
+    barrier = threading.Barrier(RACERS)
+
+    def send(task: str, body: dict) -> None:  # type: ignore[type-arg]
+        with lock:
+            sent.append((task, body))
+
+    def racer(n: int) -> None:
+        # Each racer has its own connection, as separate worker processes would.
+        client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+        message = classified(url=f"https://news.example/race-{n}.html")
+        barrier.wait()
+        announce(client, message, send)
+        client.close()
+
+    threads = [threading.Thread(target=racer, args=(n,)) for n in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    pairing_events = [body for task, body in sent if task == TASK_PAIRING_NEW]
+    assert len(pairing_events) == 1
+    assert pairing_events[0]["event_id"] == "pairing.new:Gansu|KZ"
+    assert pairing_events[0]["schema"] == "pairing.new" and pairing_events[0]["version"] == 1
+    assert len([t for t, _ in sent if t == TASK_ARTICLE_INDEXED]) == RACERS
+    stats = PairingRegistry(redis_db).stats("Gansu", "KZ")
+    assert stats is not None and stats.articles == RACERS
+    assert pairing_events[0]["article"]["article_id"] == stats.first_article
+    sector = PairingRegistry(redis_db).stats("Gansu", "KZ", "railways")
+    assert sector is not None and sector.articles == RACERS
+
+
+def test_a_redelivered_index_message_neither_announces_again_nor_counts_twice(
+    redis_db  # type: ignore[no-untyped-def]
+) -> None:
+    sent: list[str] = []
+    first_fetch = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    message = classified(fetched_at=first_fetch)
+    for _ in range(3):
+        announce(redis_db, message, lambda task, body: sent.append(body["event_id"]))
+    assert sent.count("pairing.new:Gansu|KZ") == 1
+    assert len(sent) == 2  # one pairing.new, one article.indexed
+    later = classified(url="https://news.example/later.html",
+                       fetched_at=first_fetch + timedelta(days=3))
+    announce(redis_db, later, lambda task, body: sent.append(body["event_id"]))
+    assert "pairing.new:Gansu|KZ" not in sent[2:]
+    stats = PairingRegistry(redis_db).stats("Gansu", "KZ")
+    assert stats is not None
+    assert stats.articles == 2
+    assert stats.first_seen == first_fetch
+    assert stats.last_seen == first_fetch + timedelta(days=3)
+
+
+def test_an_event_lost_before_it_was_marked_sent_is_sent_on_redelivery(redis_db) -> None:  # type: ignore[no-untyped-def]
+    message = classified()
+
+    def crash(task: str, body: dict) -> None:  # type: ignore[type-arg]
+        raise ConnectionError("broker went away")
+
+    with pytest.raises(ConnectionError):
+        announce(redis_db, message, crash)
+    sent: list[str] = []
+    announce(redis_db, message, lambda task, body: sent.append(body["event_id"]))
+    assert "pairing.new:Gansu|KZ" in sent
