@@ -26,7 +26,7 @@ from services.classify.sentences import SentenceIndex, split
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 
-CLASSIFIER_VERSION = "1.0.0"
+CLASSIFIER_VERSION = "1.1.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"

@@ -20,6 +20,10 @@ _WORD = re.compile(r"[^\W_]+")
 _CJK_START = "\u2e80"
 _ALONE_FOLLOWERS = frozenset(",.;:)!?\"")
 _WINDOW = 60
+# Words joining two governments: "Beijing and Washington", "Пекин и Вашингтон", "北京和华盛顿".
+_COORDINATORS = frozenset(
+    {"and", "or", "&", "-", "/", "vs", "vs.", "versus", ",", "и", "или", "和", "与", "與"}
+)
 _NEXT_CAPITALISED = re.compile(r" ([A-Z]\w*)")
 
 
@@ -88,7 +92,7 @@ class _Metonym:
                 gap = folded[mention.end : other.start]
             else:
                 continue
-            if gap.strip() in {"and", "or", "&", "-", "/", "vs", "vs.", "versus", ","}:
+            if gap.strip() in _COORDINATORS:
                 return True
         return False
 

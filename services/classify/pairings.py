@@ -10,7 +10,8 @@ country of the two groups, with the sectors named in the link's own part of the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+from dataclasses import dataclass
 from typing import Any
 
 from services.classify.gazetteer import COOPERATION, COUNTRY, PROVINCE, SECTOR
@@ -29,18 +30,52 @@ class Link:
     end: int
 
 
-@dataclass(slots=True)
 class _Group:
-    kind: str
-    mentions: list[Mention] = field(default_factory=list)
+    """Consecutive places of one kind; ``start`` and ``end`` are kept as plain attributes
+    because the clause checks read them many times per sentence."""
 
-    @property
-    def start(self) -> int:
-        return self.mentions[0].start
+    __slots__ = ("end", "kind", "mentions", "start")
 
-    @property
-    def end(self) -> int:
-        return self.mentions[-1].end
+    def __init__(self, first: Mention) -> None:
+        self.kind = first.kind
+        self.mentions = [first]
+        self.start = first.start
+        self.end = first.end
+
+    def append(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self.end = mention.end
+
+
+# The weight of one strong sector term (see sectors.json).
+_CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
+_MAX_LIST_GAP = 30
+
+class _PhrasePositions:
+    """Every (start, end) of some phrases in a text, found once, then read per sentence."""
+
+    def __init__(self, folded: str, phrases: list[str]) -> None:
+        found = []
+        for phrase in phrases:
+            position = folded.find(phrase)
+            while position >= 0:
+                found.append((position, position + len(phrase)))
+                position = folded.find(phrase, position + 1)
+        found.sort()
+        self._found = found
+        self._starts = [start for start, _ in found]
+
+    def within(self, span: tuple[int, int]) -> list[tuple[int, int]]:
+        low = bisect.bisect_left(self._starts, span[0])
+        high = bisect.bisect_left(self._starts, span[1], low)
+        return [(s, e) for s, e in self._found[low:high] if e <= span[1]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Markers:
+    clause_breaks: _PhrasePositions
+    gap_breaks: _PhrasePositions
+    relative_clauses: _PhrasePositions
 
 
 _LIST_PUNCTUATION = str.maketrans({char: " " for char in ",/()-&"})
@@ -55,6 +90,7 @@ class PairingExtractor:
         self.gap_breaks: list[str] = grammar["gap_breaks"]
         self.relative_clauses: list[str] = grammar["relative_clauses"]
         self.group_words = frozenset(grammar["group_words"])
+        self.list_separators: list[str] = grammar["list_separators"]
 
     def extract(
         self,
@@ -77,6 +113,7 @@ class PairingExtractor:
             if cue.kind == COOPERATION:
                 cues_by_sentence.setdefault(sentence, []).append(cue)
         links: list[Link] = []
+        markers: _Markers | None = None
         for sentence, mentions in by_sentence.items():
             sentence_cues = cues_by_sentence.get(sentence)
             if not sentence_cues:
@@ -84,13 +121,20 @@ class PairingExtractor:
             kinds = {m.kind for m in mentions}
             if PROVINCE not in kinds or COUNTRY not in kinds:
                 continue
+            if markers is None:
+                # Searching the whole text once is far cheaper than once per sentence.
+                markers = _Markers(
+                    *(_PhrasePositions(folded, phrases) for phrases in
+                      (self.clause_breaks, self.gap_breaks, self.relative_clauses))
+                )
             links.extend(
-                self._sentence_links(folded, sentences[sentence], mentions, sentence_cues)
+                self._sentence_links(folded, sentences[sentence], mentions, sentence_cues, markers)
             )
         return links
 
     def _sentence_links(
-        self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention]
+        self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention],
+        markers: _Markers,
     ) -> list[Link]:
         places = [
             m for m in mentions
@@ -98,9 +142,9 @@ class PairingExtractor:
         ]
         groups = self._groups(folded, places)
         sectors = [m for m in mentions if m.kind == SECTOR]
-        breaks = self._positions(folded, span, self.clause_breaks)
-        gap_breaks = self._positions(folded, span, self.gap_breaks)
-        relative_clauses = self._positions(folded, span, self.relative_clauses)
+        breaks = markers.clause_breaks.within(span)
+        gap_breaks = markers.gap_breaks.within(span)
+        relative_clauses = markers.relative_clauses.within(span)
         provinces = [g for g in groups if g.kind == PROVINCE]
         links: list[Link] = []
         for country_group in (g for g in groups if g.kind == COUNTRY):
@@ -112,7 +156,7 @@ class PairingExtractor:
                                       gap_breaks, relative_clauses, cues)
                 if clause is None:
                     continue
-                named = self._sectors(groups, province_group, country_group, clause, sectors)
+                named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
                 links.extend(
                     Link(p.value, c.value, named, span[0], span[1])
                     for p in province_group.mentions for c in country_group.mentions
@@ -137,9 +181,9 @@ class PairingExtractor:
             last = groups[-1] if groups else None
             if (last is not None and last.kind == mention.kind
                     and self._only_group_words(folded[last.end : mention.start])):
-                last.mentions.append(mention)
+                last.append(mention)
             else:
-                groups.append(_Group(mention.kind, [mention]))
+                groups.append(_Group(mention))
         return groups
 
     def _only_group_words(self, gap: str) -> bool:
@@ -149,16 +193,6 @@ class PairingExtractor:
             if token not in self.group_words and not all(t in self.group_words for t in token):
                 return False
         return True
-
-    @staticmethod
-    def _positions(folded: str, span: tuple[int, int], phrases: list[str]) -> list[tuple[int, int]]:
-        found = []
-        for phrase in phrases:
-            position = folded.find(phrase, span[0], span[1])
-            while position >= 0:
-                found.append((position, position + len(phrase)))
-                position = folded.find(phrase, position + 1, span[1])
-        return found
 
     def _clause(
         self,
@@ -193,8 +227,9 @@ class PairingExtractor:
             return None
         return clause_start, clause_end
 
-    @staticmethod
     def _sectors(
+        self,
+        folded: str,
         groups: list[_Group],
         province_group: _Group,
         country_group: _Group,
@@ -215,4 +250,22 @@ class PairingExtractor:
         ]
         start = low if any(g.end <= low for g in others) else clause[0]
         end = min([clause[1], *(g.start for g in others if g.start >= high)])
-        return frozenset(m.value for m in sectors if start <= m.start and m.end <= end)
+        # As for the article, one generic word ("energy", "port") is not enough: a sector
+        # needs a specific term, two generic ones, or a generic one listed among other
+        # sectors ("non-ferrous metals and energy").
+        inside = [m for m in sectors if start <= m.start and m.end <= end]
+        weights: dict[str, float] = {}
+        for index, mention in enumerate(inside):
+            weight = mention.entry.weight
+            if weight < _CLAUSE_SECTOR_WEIGHT and any(
+                0 <= other < len(inside) and inside[other].value != mention.value
+                and self._listed_together(folded, inside[min(index, other)], inside[max(index, other)])
+                for other in (index - 1, index + 1)
+            ):
+                weight = _CLAUSE_SECTOR_WEIGHT
+            weights[mention.value] = weights.get(mention.value, 0.0) + weight
+        return frozenset(slug for slug, weight in weights.items() if weight >= _CLAUSE_SECTOR_WEIGHT)
+
+    def _listed_together(self, folded: str, first: Mention, second: Mention) -> bool:
+        gap = folded[first.end : second.start]
+        return len(gap) <= _MAX_LIST_GAP and any(s in gap for s in self.list_separators)

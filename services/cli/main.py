@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from services.cli.subscriptions_cli import apikey_app, subscriptions_app
 from services.common.settings import get_settings
 
 app = typer.Typer(help="BRI Monitor: Belt and Road capacity-cooperation news monitoring.",
@@ -22,6 +23,9 @@ deadletter_app = typer.Typer(help="Messages that kept failing.", no_args_is_help
 app.add_typer(services_app, name="services")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(deadletter_app, name="deadletter")
+
+app.add_typer(subscriptions_app, name="subscriptions")
+app.add_typer(apikey_app, name="apikey")
 
 
 def _fail(message: str) -> None:
@@ -378,6 +382,49 @@ def demo(
     from services.cli.demo import run_demo
 
     raise typer.Exit(run_demo(query, port))
+
+
+@app.command("eval")
+def eval_command(
+    path: Annotated[str, typer.Argument(help="JSON lines of labelled passages")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="list every passage's misses")] = False,
+) -> None:
+    """Precision, recall and F1 of the classifier on labelled passages."""
+    from services.classify.classifier import classify
+    from services.classify.evaluation import DatasetError, evaluate, format_report, load_examples
+
+    try:
+        examples = load_examples(Path(path))
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+    except DatasetError as exc:
+        _fail(f"{path}: {exc}")
+    report = evaluate(examples, classify)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        typer.echo(format_report(report, show_mistakes=mistakes))
+
+
+@app.command("reclassify")
+def reclassify_command(
+    everything: Annotated[bool, typer.Option("--all", help="also documents of the current version")] = False,
+) -> None:
+    """Re-run the current classifier over indexed documents labelled by another version."""
+    from services.classify.reclassify import reclassify
+    from services.common.es_client import elasticsearch_client
+
+    settings = get_settings()
+    client = elasticsearch_client(settings)
+    try:
+        counts = reclassify(client, settings.index_alias, everything=everything)
+    finally:
+        client.close()
+    typer.echo(f"{counts.seen} document(s) read, {counts.updated} updated, {counts.failed} failed "
+               f"(classifier {counts.version})")
+    if counts.failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,108 @@
+"""Re-labels indexed articles with the current classifier.
+
+When the classifier or its data files change, ``CLASSIFIER_VERSION`` changes, and every
+document labelled by another version is read back (``scan``), classified again from its
+stored title and text, and partially updated (``bulk``): only the label fields and the
+version change, so the text, dates and ids the index stage wrote stay as they were.
+
+The index is reached only through its alias and the documents' field names; nothing of
+the index service is imported, as stages never use each other's internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import bulk, scan
+
+from services.classify.classifier import CLASSIFIER_VERSION, classify
+from services.common.contracts import Labels
+
+# Reading the text is what costs: keep scroll pages moderate so a page is classified well
+# within the scroll's keep-alive.
+_PAGE_SIZE = 500
+_SCROLL = "10m"
+# A concurrent write by the index stage bumps the version; retry the partial update.
+_RETRY_ON_CONFLICT = 3
+
+
+@dataclass(frozen=True)
+class Counts:
+    seen: int
+    updated: int
+    failed: int
+    version: str
+
+
+def label_fields(labels: Labels) -> dict[str, Any]:
+    """The document fields that hold labels, as the index stage stores them."""
+    pairings = [
+        {
+            "key": f"{p.province}|{p.country}",
+            "province": p.province,
+            "country": p.country,
+            "sectors": sorted(p.sectors),
+            "evidence": p.evidence,
+            "start": p.start,
+            "end": p.end,
+        }
+        for p in labels.pairings
+    ]
+    return {
+        "relevant": labels.relevant,
+        "relevance": labels.relevance,
+        "provinces": sorted(labels.provinces),
+        "countries": sorted(labels.countries),
+        "sectors": sorted(labels.sectors),
+        "pairings": pairings,
+        "pairing_keys": sorted({p["key"] for p in pairings}),
+        "classifier_version": labels.classifier_version,
+    }
+
+
+def outdated_query(everything: bool, version: str = CLASSIFIER_VERSION) -> dict[str, Any]:
+    if everything:
+        return {"match_all": {}}
+    # Documents without a version at all are outdated too.
+    return {"bool": {"must_not": [{"term": {"classifier_version": version}}]}}
+
+
+def _actions(
+    client: Elasticsearch, alias: str, everything: bool, seen: list[int],
+    classifier: Callable[[str, str], Labels],
+) -> Iterator[dict[str, Any]]:
+    hits = scan(
+        client, index=alias, query={"query": outdated_query(everything)},
+        _source=["title", "text"], size=_PAGE_SIZE, scroll=_SCROLL,
+    )
+    for hit in hits:
+        seen[0] += 1
+        source = hit.get("_source", {})
+        labels = classifier(source.get("text") or "", source.get("title") or "")
+        yield {
+            "_op_type": "update",
+            # The alias may span several indices; each hit names the one holding it.
+            "_index": hit["_index"],
+            "_id": hit["_id"],
+            "retry_on_conflict": _RETRY_ON_CONFLICT,
+            "doc": label_fields(labels),
+        }
+
+
+def reclassify(
+    client: Elasticsearch, alias: str, everything: bool = False,
+    classifier: Callable[[str, str], Labels] = classify,
+) -> Counts:
+    """Re-label outdated documents (all with ``everything``); the counts of what happened."""
+    seen = [0]
+    updated, errors = bulk(
+        client, _actions(client, alias, everything, seen, classifier),
+        chunk_size=_PAGE_SIZE, raise_on_error=False, stats_only=True,
+    )
+    failed = errors if isinstance(errors, int) else len(errors)
+    # A run right after this one must see the new versions, not skip nothing.
+    client.indices.refresh(index=alias)
+    return Counts(seen=seen[0], updated=updated, failed=failed, version=CLASSIFIER_VERSION)

@@ -1,0 +1,46 @@
+"""The classifier meets its quality targets on the project's labelled development set."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from services.classify.classifier import classify
+from services.classify.evaluation import Report, evaluate, load_examples
+from services.classify.gazetteer import load_json
+
+DEVSET = Path(__file__).parents[2] / "services" / "classify" / "data" / "devset.jsonl"
+PROVINCES = set(load_json("provinces.json")["provinces"])
+SECTORS = set(load_json("sectors.json")["sectors"])
+
+
+@pytest.fixture(scope="module")
+def examples():  # type: ignore[no-untyped-def]
+    return load_examples(DEVSET)
+
+
+@pytest.fixture(scope="module")
+def report(examples) -> Report:  # type: ignore[no-untyped-def]
+    return evaluate(examples, classify)
+
+
+def test_the_set_covers_every_province_and_sector(examples) -> None:  # type: ignore[no-untyped-def]
+    assert len(examples) >= 80
+    provinces = Counter(p for e in examples for p in e.provinces)
+    sectors = Counter(s for e in examples for s in e.sectors)
+    assert set(provinces) == PROVINCES
+    assert set(sectors) == SECTORS
+    assert sum(1 for e in examples if e.relevant is False) >= 20
+
+
+@pytest.mark.parametrize(("family", "target"), [("provinces", 0.95), ("countries", 0.95),
+                                                ("sectors", 0.85)])
+def test_family_f1(report: Report, family: str, target: float) -> None:
+    assert report.families[family].f1 >= target
+
+
+def test_pairings_f1(report: Report) -> None:
+    assert report.pairings.f1 >= 0.85
+    assert report.pairing_sectors.f1 >= 0.85
