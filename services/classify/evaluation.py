@@ -5,6 +5,11 @@ all passages before dividing. A pairing counts as found when its province and co
 both match; its sectors are then scored apart, over the matched pairings only, so a
 missed pairing is not also counted as missed sectors. Relevance is scored as a binary
 label whose positive class is "relevant".
+
+Labelled passages are JSON lines: ``text``, optional ``title``, ``relevant``,
+``provinces``, ``countries``, ``sectors`` and ``pairings`` (``province``, ``country``,
+``sectors``), labelled as the label contract of the design notes says, whatever the
+classifier outputs. ``data/devset.jsonl`` is the project's development set.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
+
 from services.classify.gazetteer import COOPERATION, COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
 from services.classify.phrases import PhraseSet
@@ -52,15 +54,9 @@ _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
 
 class _PhrasePositions:
-    """Every (start, end) of some phrases in a text, found once, then read per sentence."""
+    """Every (start, end) of some phrases in a text, read per sentence."""
 
-    def __init__(self, folded: str, phrases: list[str]) -> None:
-        found = []
-        for phrase in phrases:
-            position = folded.find(phrase)
-            while position >= 0:
-                found.append((position, position + len(phrase)))
-                position = folded.find(phrase, position + 1)
+    def __init__(self, found: list[tuple[int, int]]) -> None:
         found.sort()
         self._found = found
         self._starts = [start for start, _ in found]
@@ -91,6 +87,14 @@ class PairingExtractor:
         self.relative_clauses: list[str] = grammar["relative_clauses"]
         self.group_words = frozenset(grammar["group_words"])
         self.list_separators: list[str] = grammar["list_separators"]
+        lists: dict[str, list[int]] = {}
+        for which, phrases in enumerate((self.clause_breaks, self.gap_breaks, self.relative_clauses)):
+            for phrase in phrases:
+                lists.setdefault(phrase, []).append(which)
+        self._marker_automaton = ahocorasick.Automaton()
+        for phrase, which_lists in lists.items():
+            self._marker_automaton.add_word(phrase, (tuple(which_lists), len(phrase)))
+        self._marker_automaton.make_automaton()
 
     def extract(
         self,
@@ -122,15 +126,20 @@ class PairingExtractor:
             if PROVINCE not in kinds or COUNTRY not in kinds:
                 continue
             if markers is None:
-                # Searching the whole text once is far cheaper than once per sentence.
-                markers = _Markers(
-                    *(_PhrasePositions(folded, phrases) for phrases in
-                      (self.clause_breaks, self.gap_breaks, self.relative_clauses))
-                )
+                markers = self._markers(folded)
             links.extend(
                 self._sentence_links(folded, sentences[sentence], mentions, sentence_cues, markers)
             )
         return links
+
+    def _markers(self, folded: str) -> _Markers:
+        """Clause breaks, gap breaks and relative clauses of the whole text, in one pass
+        (searching each phrase in each sentence costs far more)."""
+        found: tuple[list[tuple[int, int]], ...] = ([], [], [])
+        for last, (lists, length) in self._marker_automaton.iter(folded):
+            for which in lists:
+                found[which].append((last + 1 - length, last + 1))
+        return _Markers(*(_PhrasePositions(positions) for positions in found))
 
     def _sentence_links(
         self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention],
@@ -267,5 +276,11 @@ class PairingExtractor:
         return frozenset(slug for slug, weight in weights.items() if weight >= _CLAUSE_SECTOR_WEIGHT)
 
     def _listed_together(self, folded: str, first: Mention, second: Mention) -> bool:
+        """Whether two sector terms are items of one list ("metals, energy and water")."""
         gap = folded[first.end : second.start]
-        return len(gap) <= _MAX_LIST_GAP and any(s in gap for s in self.list_separators)
+        if len(gap) > _MAX_LIST_GAP or not any(s in gap for s in self.list_separators):
+            return False
+        for separator in self.list_separators:
+            gap = gap.replace(separator, " ")
+        # A word may qualify an item ("and clean energy"); more is an aside, not a list.
+        return len(gap.split()) <= 1

@@ -1,0 +1,52 @@
+"""General rules added with the development set: each on a sentence of its own."""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+from services.common.contracts import Labels
+
+
+def pairs(labels: Labels) -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in labels.pairings}
+
+
+def test_beijing_coordinated_with_a_capital_in_russian_is_the_government() -> None:
+    labels = classify("Пекин и Вашингтон обменялись заявлениями о пошлинах.")  # noqa: RUF001
+    assert labels.provinces == []
+    assert labels.countries == ["US"]
+
+
+def test_beijing_that_tells_provinces_is_the_government() -> None:
+    assert classify("Beijing tells provinces to pick fewer overseas projects.").provinces == []
+    assert classify("Officials in Beijing have grown concerned about the loans.").provinces == []
+
+
+def test_a_demonym_naming_a_products_style_is_not_the_country() -> None:
+    assert classify("The shop sells Turkish coffee and Swiss watches.").countries == []
+
+
+def test_russian_i_joins_the_two_parties_of_a_link() -> None:
+    labels = classify("Синьцзян и Казахстан договорились расширить сухой порт Хоргос.")  # noqa: RUF001
+    assert pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_a_range_of_countries_is_not_a_pairing() -> None:
+    labels = classify("Jiangxi, Guizhou and Hainan announce partnerships with countries from "
+                      "Tajikistan to Vietnam.")
+    assert pairs(labels) == set()
+
+
+def test_a_generic_sector_word_alone_is_not_a_pairing_sector() -> None:
+    labels = classify("Hubei signed a contract with Ethiopia to build a hydropower station, "
+                      "the latest Belt and Road energy project.")
+    assert [p.sectors for p in labels.pairings] == [["electric-power"]]
+
+
+def test_a_generic_sector_word_in_a_list_is_a_pairing_sector() -> None:
+    labels = classify("Gansu is paired with Iran in non-ferrous metals and energy.")
+    assert [p.sectors for p in labels.pairings] == [["energy", "nonferrous-metals"]]
+
+
+def test_named_canals_are_not_water_projects() -> None:
+    assert classify("Ships queued at the Suez Canal and the Panama Canal.").sectors == []
