@@ -7,6 +7,7 @@ process (building it takes far longer than classifying an article).
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 
 from services.classify import relevance
 from services.classify.disambiguation import Disambiguator
@@ -90,17 +91,23 @@ class _Located:
     ) -> None:
         self.sentences = sentences
         self.entities = entities
-        self.entity_sentences = [sentences.index_of(m.start) for m in entities]
-        self.cue_sentences = [sentences.index_of(m.start) for m in cooperation]
+        starts = [start for start, _ in sentences.spans]
+        self.entity_sentences = [max(0, bisect_right(starts, m.start) - 1) for m in entities]
+        self.cue_sentences = [max(0, bisect_right(starts, m.start) - 1) for m in cooperation]
 
     def china_abroad_sentences(self) -> int:
         """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
         seen: dict[int, set[str]] = {}
         for mention, sentence in zip(self.entities, self.entity_sentences, strict=True):
-            kind = CHINA if mention.kind == PROVINCE else mention.kind
-            seen.setdefault(sentence, set()).add(kind)
+            kinds = seen.get(sentence)
+            if kinds is None:
+                seen[sentence] = kinds = set()
+            kinds.add(CHINA if mention.kind == PROVINCE else mention.kind)
         for sentence in self.cue_sentences:
-            seen.setdefault(sentence, set()).add(COOPERATION)
+            kinds = seen.get(sentence)
+            if kinds is None:
+                seen[sentence] = kinds = set()
+            kinds.add(COOPERATION)
         needed = {CHINA, COUNTRY, SECTOR, COOPERATION}
         return sum(1 for kinds in seen.values() if needed <= kinds)
 

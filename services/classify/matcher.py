@@ -56,8 +56,16 @@ _SPACED = str.maketrans({char: " " for char in string.punctuation})
 # every automaton that holds them several times slower, even on English text.
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
-# (length as stored, 1 if stored with a leading space, needs a word end, meanings)
-_Pattern = tuple[int, int, bool, tuple[Entry, ...]]
+# (length as stored, 1 if stored with a leading space, needs a word end, meanings,
+#  the meaning if it is the only one and not a stem else None, its case check:
+#  0 none, 1 title case, 2 exact)
+_Pattern = tuple[int, int, bool, tuple[Entry, ...], "Entry | None", int]
+
+
+def _case_mode(entry: Entry) -> int:
+    if entry.case == ANY_CASE:
+        return 0
+    return 1 if entry.case == TITLE_CASE else 2
 
 
 def _stored_form(key: str) -> tuple[str, int]:
@@ -75,7 +83,9 @@ def _automaton(grouped: dict[str, list[Entry]]) -> ahocorasick.Automaton:
         merged.extend(e for e in entries if e not in merged)
     automaton = ahocorasick.Automaton()
     for form, (padded, right_bounded, entries) in stored.items():
-        pattern: _Pattern = (len(form), padded, right_bounded, tuple(entries))
+        single = entries[0] if len(entries) == 1 and not entries[0].stem else None
+        mode = _case_mode(single) if single is not None else 0
+        pattern: _Pattern = (len(form), padded, right_bounded, tuple(entries), single, mode)
         automaton.add_word(form, pattern)
     automaton.make_automaton()
     return automaton
@@ -138,20 +148,29 @@ class Matcher:
         found: list[Mention] = []
         size = len(spaced)
         rescanned = False
+        append = found.append
         for last, pattern in automaton.iter_long(spaced):
-            length, padded, right_bounded, entries = pattern
-            if len(entries) == 1 and not entries[0].stem:
+            length, padded, right_bounded, _entries, entry, mode = pattern
+            if entry is not None:
                 # The common case, inlined: one meaning, whole word.
-                entry = entries[0]
-                following = spaced[last + 1] if last + 1 < size else " "
-                if (
-                    (not right_bounded or following == " " or following >= "\u2e80"
-                     or not following.isalnum())
-                    and (entry.case == ANY_CASE or _case_fits(text, last - length + padded, entry))
-                ):
-                    found.append(Mention(last - length + padded, last, entry, entry.kind,
-                                         entry.value))
-                    continue
+                if right_bounded and last + 1 < size:
+                    following = spaced[last + 1]
+                    bounded = (following == " " or following >= "\u2e80"
+                               or not following.isalnum())
+                else:
+                    bounded = True
+                if bounded:
+                    start = last - length + padded
+                    if mode == 0:
+                        fits = True
+                    elif mode == 1:
+                        first = text[start : start + 1]
+                        fits = first.isupper() or not first.islower()
+                    else:
+                        fits = _case_fits(text, start, entry)
+                    if fits:
+                        append(Mention(start, last, entry, entry.kind, entry.value))
+                        continue
             else:
                 accepted = _accept(pattern, last, text, spaced)
                 if accepted:
@@ -176,7 +195,7 @@ class Matcher:
 
 def _accept(pattern: _Pattern, last: int, text: str, spaced: str) -> list[Mention]:
     """Mentions for one raw hit that passes the word-end and case checks."""
-    length, padded, right_bounded, entries = pattern
+    length, padded, right_bounded, entries = pattern[:4]
     # ``spaced`` is the folded text shifted right by one character.
     start = last - length + padded
     end = last

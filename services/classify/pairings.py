@@ -36,9 +36,10 @@ class _Group:
     """Consecutive places of one kind; ``start`` and ``end`` are kept as plain attributes
     because the clause checks read them many times per sentence."""
 
-    __slots__ = ("end", "kind", "mentions", "start")
+    __slots__ = ("end", "kind", "mentions", "non_link", "start")
 
     def __init__(self, first: Mention) -> None:
+        self.non_link: int | None = None  # non_link_previous phrase before it, once read
         self.kind = first.kind
         self.mentions = [first]
         self.start = first.start
@@ -52,6 +53,8 @@ class _Group:
 # The weight of one strong sector term (see sectors.json).
 _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
+_CACHED_GAP = 24
+_GAP_CACHE_SIZE = 4096
 
 class _PhrasePositions:
     """Every (start, end) of some phrases in a text, read per sentence."""
@@ -95,6 +98,7 @@ class PairingExtractor:
         for phrase, which_lists in lists.items():
             self._marker_automaton.add_word(phrase, (tuple(which_lists), len(phrase)))
         self._marker_automaton.make_automaton()
+        self._gap_cache: dict[str, bool] = {}
 
     def extract(
         self,
@@ -109,19 +113,23 @@ class PairingExtractor:
 
         ``sentence_of[i]`` is the sentence index of ``entities[i]`` (likewise for cues).
         """
-        by_sentence: dict[int, list[Mention]] = {}
-        for mention, sentence in zip(entities, sentence_of, strict=True):
-            by_sentence.setdefault(sentence, []).append(mention)
         cues_by_sentence: dict[int, list[Mention]] = {}
         for cue, sentence in zip(cues, cue_sentence_of, strict=True):
             if cue.kind == COOPERATION:
                 cues_by_sentence.setdefault(sentence, []).append(cue)
+        # Only sentences with a cue can hold a link: group just their mentions.
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention, sentence in zip(entities, sentence_of, strict=True):
+            if sentence in cues_by_sentence:
+                group = by_sentence.get(sentence)
+                if group is None:
+                    by_sentence[sentence] = [mention]
+                else:
+                    group.append(mention)
         links: list[Link] = []
         markers: _Markers | None = None
         for sentence, mentions in by_sentence.items():
-            sentence_cues = cues_by_sentence.get(sentence)
-            if not sentence_cues:
-                continue
+            sentence_cues = cues_by_sentence[sentence]
             kinds = {m.kind for m in mentions}
             if PROVINCE not in kinds or COUNTRY not in kinds:
                 continue
@@ -197,6 +205,17 @@ class PairingExtractor:
 
     def _only_group_words(self, gap: str) -> bool:
         """Whether ``gap`` only joins list items: "Gansu, Qinghai and Ningxia provinces"."""
+        # Short gaps (", ", " and ") recur in every article: remember their answers.
+        if len(gap) > _CACHED_GAP:
+            return self._read_group_words(gap)
+        known = self._gap_cache.get(gap)
+        if known is None:
+            if len(self._gap_cache) >= _GAP_CACHE_SIZE:
+                self._gap_cache.clear()
+            known = self._gap_cache[gap] = self._read_group_words(gap)
+        return known
+
+    def _read_group_words(self, gap: str) -> bool:
         for token in gap.replace("'s", " ").translate(_LIST_PUNCTUATION).split():
             # CJK has no spaces: "省和" is two joining characters.
             if token not in self.group_words and not all(t in self.group_words for t in token):
@@ -218,7 +237,10 @@ class PairingExtractor:
         first, second = sorted((province_group, country_group), key=lambda g: g.start)
         gap = folded[first.end : second.start]
         if not self._only_group_words(gap):
-            if any(first.end <= s and e <= second.start for s, e in breaks + gap_breaks):
+            low, high = first.end, second.start
+            if any(low <= s and e <= high for s, e in breaks) or any(
+                low <= s and e <= high for s, e in gap_breaks
+            ):
                 return None
             # A relative clause closed by a comma is an aside between subject and verb.
             if any(
@@ -227,8 +249,10 @@ class PairingExtractor:
             ):
                 return None
         for group in (first, second):
-            before = folded[max(span[0], group.start - 40) : group.start]
-            if self.non_link_previous.longest_suffix(before):
+            if group.non_link is None:
+                before = folded[max(span[0], group.start - 40) : group.start]
+                group.non_link = self.non_link_previous.longest_suffix(before)
+            if group.non_link:
                 return None
         clause_start = max([span[0], *(end for _, end in breaks if end <= first.start)])
         clause_end = min([span[1], *(start for start, _ in breaks if start >= second.end)])

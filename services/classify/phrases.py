@@ -13,10 +13,18 @@ class PhraseSet:
     def __init__(self, phrases: Iterable[str]) -> None:
         self._phrases = frozenset(phrases)
         self._lengths = sorted({len(p) for p in self._phrases}, reverse=True)
+        # Every phrase ends (starts) with one of these ``_key``-character pieces: one set
+        # lookup rejects most texts before slicing to each length.
+        self._key = min(self._lengths, default=0)
+        self._last_keys = frozenset(p[len(p) - self._key :] for p in self._phrases)
+        self._first_keys = frozenset(p[: self._key] for p in self._phrases)
 
     def longest_suffix(self, before: str) -> int:
         """Length of the longest phrase ``before`` ends with, as whole words; 0 if none."""
         size = len(before)
+        key = self._key
+        if key and before[size - key :] not in self._last_keys:
+            return 0  # also when ``before`` is shorter than every phrase
         for length in self._lengths:
             if length > size:
                 continue
@@ -30,6 +38,9 @@ class PhraseSet:
     def longest_prefix(self, after: str) -> int:
         """Length of the longest phrase ``after`` starts with, as whole words; 0 if none."""
         size = len(after)
+        key = self._key
+        if key and after[:key] not in self._first_keys:
+            return 0
         for length in self._lengths:
             if length > size:
                 continue

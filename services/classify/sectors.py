@@ -44,7 +44,10 @@ class SectorScorer:
         found: set[str] = set()
         chain: list[Mention] = []
         for mention in mentions:
-            if chain and not self._continues_list(folded[chain[-1].end : mention.start]):
+            if chain and (
+                mention.start - chain[-1].end > _MAX_LIST_GAP  # too far apart: no list
+                or not self._continues_list(folded[chain[-1].end : mention.start])
+            ):
                 found |= self._list_sectors(chain)
                 chain = []
             chain.append(mention)

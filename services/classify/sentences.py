@@ -29,12 +29,14 @@ def split(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     abbreviations = _abbreviations()
     size = len(text)
-    start = _skip_space(text, 0)
+    space = _SPACE.match  # matches always: "\s*"
+    start = space(text, 0).end()
     for match in _STOP.finditer(text):
         position = match.start()
         if position < start:
             continue
-        if text[position] == "\n":
+        stop = text[position]
+        if stop == "\n":
             end = position
         else:
             end = position + 1
@@ -42,18 +44,20 @@ def split(text: str) -> list[tuple[int, int]]:
                 end += 1
             while end < size and text[end] in _CLOSERS:
                 end += 1
-            if text[position] not in _CJK_STOPS:
+            if stop not in _CJK_STOPS:
                 if end < size and not text[end].isspace():
                     continue  # "3.5", "U.S.-China", "Xinhua.net"
-                following = text[_skip_space(text, end) : _skip_space(text, end) + 1]
-                if following.islower():
+                after_space = space(text, end).end()
+                if text[after_space : after_space + 1].islower():
                     continue
-                if text[position:end].rstrip(_CLOSERS) == "." and _is_abbreviation(
-                    text, position, abbreviations
+                if (
+                    stop == "."
+                    and text[position:end].rstrip(_CLOSERS) == "."
+                    and _is_abbreviation(text, position, abbreviations)
                 ):
                     continue
         _append(text, spans, start, end)
-        start = _skip_space(text, end)
+        start = space(text, end).end()
     _append(text, spans, start, size)
     return spans
 
