@@ -24,7 +24,7 @@ from services.alerts.subscriptions import SubscriptionStore
 from services.alerts.webhook import post_alert
 from services.common import contracts
 from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
-from services.common.errors import PermanentError, TransientError
+from services.common.errors import TransientError
 from services.common.routing import TASK_ARTICLE_INDEXED, TASK_DELIVER_ALERT, TASK_PAIRING_NEW
 from services.common.settings import get_settings
 
@@ -58,28 +58,19 @@ def _queue_delivery(subscription_id: str, channel: str, alert: dict[str, Any]) -
 
 @app.task(name=TASK_PAIRING_NEW, base=ReliableTask)
 def pairing_new(payload: dict[str, Any]) -> int:
-    try:
-        event = contracts.load(contracts.PairingEvent, payload)
-    except contracts.ContractError as exc:
-        raise PermanentError(str(exc)) from exc
+    event = contracts.load(contracts.PairingEvent, payload)
     return _fan_out(event)
 
 
 @app.task(name=TASK_ARTICLE_INDEXED, base=ReliableTask)
 def article_indexed(payload: dict[str, Any]) -> int:
-    try:
-        event = contracts.load(contracts.ArticleEvent, payload)
-    except contracts.ContractError as exc:
-        raise PermanentError(str(exc)) from exc
+    event = contracts.load(contracts.ArticleEvent, payload)
     return _fan_out(event)
 
 
 @app.task(name=TASK_DELIVER_ALERT, base=ReliableTask)
 def deliver_alert(payload: dict[str, Any]) -> str:
-    try:
-        message = contracts.load(contracts.AlertDelivery, payload)
-    except contracts.ContractError as exc:
-        raise PermanentError(str(exc)) from exc
+    message = contracts.load(contracts.AlertDelivery, payload)
     settings = get_settings()
     client = redis_client()
     sub = SubscriptionStore(client).get(message.subscription_id)

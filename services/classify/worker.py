@@ -11,7 +11,6 @@ from typing import Any
 from services.classify.classifier import classify
 from services.common import contracts
 from services.common.celery_app import ReliableTask, create_app, send_to_stage
-from services.common.errors import PermanentError
 from services.common.routing import TASK_CLASSIFY_ARTICLE, TASK_INDEX_ARTICLE
 
 app = create_app("classify")
@@ -19,10 +18,7 @@ app = create_app("classify")
 
 @app.task(name=TASK_CLASSIFY_ARTICLE, base=ReliableTask)
 def classify_article(payload: dict[str, Any]) -> str:
-    try:
-        article = contracts.load(contracts.ArticleFetched, payload)
-    except contracts.ContractError as exc:
-        raise PermanentError(str(exc)) from exc
+    article = contracts.load(contracts.ArticleFetched, payload)
     labels = classify(article.text, title=article.title)
     message = contracts.ArticleClassified(article=article, labels=labels)
     send_to_stage(app, TASK_INDEX_ARTICLE, contracts.dump(message))

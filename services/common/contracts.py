@@ -13,9 +13,15 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.errors import PermanentError
 
-class ContractError(ValueError):
-    """A message did not match the payload contract it claims to follow."""
+
+class ContractError(PermanentError, ValueError):
+    """A message did not match the payload contract it claims to follow.
+
+    Permanent: redelivering the same body cannot make it valid, so a task that gets one
+    sends it straight to the dead-letter queue instead of retrying.
+    """
 
 
 class _Payload(BaseModel):

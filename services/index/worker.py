@@ -14,7 +14,7 @@ from elasticsearch import TransportError
 
 from services.common import contracts
 from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
-from services.common.errors import PermanentError, TransientError
+from services.common.errors import TransientError
 from services.common.es_client import elasticsearch_client
 from services.common.routing import TASK_INDEX_ARTICLE
 from services.common.settings import get_settings
@@ -47,10 +47,7 @@ def writer() -> BulkWriter:
 
 @app.task(name=TASK_INDEX_ARTICLE, base=ReliableTask)
 def index_article(payload: dict[str, Any]) -> str:
-    try:
-        message = contracts.load(contracts.ArticleClassified, payload)
-    except contracts.ContractError as exc:
-        raise PermanentError(str(exc)) from exc
+    message = contracts.load(contracts.ArticleClassified, payload)
     result = writer().write(
         message.article.article_id,
         to_document(message),
