@@ -5,8 +5,9 @@ document labelled by another version is read back (``scan``), classified again f
 stored title and text, and partially updated (``bulk``): only the label fields and the
 version change, so the text, dates and ids the index stage wrote stay as they were.
 
-The index is reached only through its alias and the documents' field names; nothing of
-the index service is imported, as stages never use each other's internals.
+The index is reached only through its alias; the label fields are written by the same
+``services.common.label_fields`` the index stage uses, and nothing of the index service
+is imported, as stages never use each other's internals.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from elasticsearch.helpers import bulk, scan
 
 from services.classify.classifier import CLASSIFIER_VERSION, classify
 from services.common.contracts import Labels
+from services.common.label_fields import label_fields
 
 # Reading the text is what costs: keep scroll pages moderate so a page is classified well
 # within the scroll's keep-alive.
@@ -35,32 +37,6 @@ class Counts:
     updated: int
     failed: int
     version: str
-
-
-def label_fields(labels: Labels) -> dict[str, Any]:
-    """The document fields that hold labels, as the index stage stores them."""
-    pairings = [
-        {
-            "key": f"{p.province}|{p.country}",
-            "province": p.province,
-            "country": p.country,
-            "sectors": sorted(p.sectors),
-            "evidence": p.evidence,
-            "start": p.start,
-            "end": p.end,
-        }
-        for p in labels.pairings
-    ]
-    return {
-        "relevant": labels.relevant,
-        "relevance": labels.relevance,
-        "provinces": sorted(labels.provinces),
-        "countries": sorted(labels.countries),
-        "sectors": sorted(labels.sectors),
-        "pairings": pairings,
-        "pairing_keys": sorted({p["key"] for p in pairings}),
-        "classifier_version": labels.classifier_version,
-    }
 
 
 def outdated_query(everything: bool, version: str = CLASSIFIER_VERSION) -> dict[str, Any]:

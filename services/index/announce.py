@@ -15,6 +15,7 @@ from typing import Any
 import redis
 
 from services.common import contracts
+from services.common.label_fields import pairing_key
 from services.common.routing import TASK_ARTICLE_INDEXED, TASK_PAIRING_NEW
 from services.index.pairings_registry import FirstSeen, PairingRegistry
 
@@ -24,7 +25,7 @@ Send = Callable[[str, dict[str, Any]], None]
 
 
 def pairing_event_id(province: str, country: str) -> str:
-    return f"pairing.new:{province}|{country}"
+    return f"pairing.new:{pairing_key(province, country)}"
 
 
 def article_event_id(article_id: str) -> str:

@@ -6,10 +6,7 @@ import hashlib
 from typing import Any
 
 from services.common.contracts import ArticleClassified, utcnow
-
-
-def pairing_key(province: str, country: str) -> str:
-    return f"{province}|{country}"
+from services.common.label_fields import label_fields
 
 
 def to_document(message: ArticleClassified) -> dict[str, Any]:
@@ -28,25 +25,7 @@ def to_document(message: ArticleClassified) -> dict[str, Any]:
         "published": article.published.isoformat() if article.published else None,
         "fetched_at": article.fetched_at.isoformat(),
         "indexed_at": utcnow().isoformat(),
-        "relevant": labels.relevant,
-        "relevance": labels.relevance,
-        "provinces": sorted(labels.provinces),
-        "countries": sorted(labels.countries),
-        "sectors": sorted(labels.sectors),
-        "pairing_keys": sorted({pairing_key(p.province, p.country) for p in labels.pairings}),
-        "pairings": [
-            {
-                "key": pairing_key(p.province, p.country),
-                "province": p.province,
-                "country": p.country,
-                "sectors": sorted(p.sectors),
-                "evidence": p.evidence,
-                "start": p.start,
-                "end": p.end,
-            }
-            for p in labels.pairings
-        ],
-        "classifier_version": labels.classifier_version,
+        **label_fields(labels),
         "content_hash": content_hash(article.title, article.text),
     }
 

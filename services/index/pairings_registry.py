@@ -16,12 +16,10 @@ from datetime import UTC, datetime
 
 import redis
 
+from services.common.label_fields import pairing_key
+
 PAIRINGS_KEY = "bri:pairings"  # every pairing key ever seen
 LAST_SEEN_KEY = "bri:pairings:last_seen"  # zset: pairing key -> latest fetch time
-
-
-def pairing_key(province: str, country: str, sector: str | None = None) -> str:
-    return f"{province}|{country}" if sector is None else f"{province}|{country}|{sector}"
 
 
 def _hash_key(key: str) -> str:
