@@ -29,12 +29,7 @@ class ArticleLink(BaseModel):
 
 
 def page_limits(settings: Settings) -> http_fetch.FetchLimits:
-    return http_fetch.FetchLimits(
-        max_bytes=settings.max_page_bytes,
-        timeout_seconds=settings.http_timeout_seconds,
-        deadline_seconds=settings.http_total_deadline_seconds,
-        user_agent=settings.user_agent,
-    )
+    return http_fetch.FetchLimits.from_settings(settings, settings.max_page_bytes)
 
 
 def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:

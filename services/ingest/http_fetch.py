@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from services.common.errors import PermanentError, TransientError
+from services.common.settings import Settings
 
 
 class FetchError(Exception):
@@ -59,6 +60,16 @@ class FetchLimits:
     timeout_seconds: float
     deadline_seconds: float
     user_agent: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, max_bytes: int) -> FetchLimits:
+        """The configured timeouts and user agent, with the byte cap of one kind of response."""
+        return cls(
+            max_bytes=max_bytes,
+            timeout_seconds=settings.http_timeout_seconds,
+            deadline_seconds=settings.http_total_deadline_seconds,
+            user_agent=settings.user_agent,
+        )
 
 
 def fetch(

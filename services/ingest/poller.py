@@ -26,12 +26,7 @@ class PollOutcome:
 
 
 def feed_limits(settings: Settings) -> http_fetch.FetchLimits:
-    return http_fetch.FetchLimits(
-        max_bytes=settings.max_feed_bytes,
-        timeout_seconds=settings.http_timeout_seconds,
-        deadline_seconds=settings.http_total_deadline_seconds,
-        user_agent=settings.user_agent,
-    )
+    return http_fetch.FetchLimits.from_settings(settings, settings.max_feed_bytes)
 
 
 def entry_message(entry: FeedEntry, feed_url: str) -> dict[str, str | None]:
