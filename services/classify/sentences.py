@@ -13,11 +13,20 @@ from functools import cache
 
 from services.classify.gazetteer import load_json
 
-_STOP = re.compile("[.!?\n\u3002\uff01\uff1f]")
-_SPACE = re.compile(r"\s*")
 _CJK_STOPS = "\u3002\uff01\uff1f"
 _CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f"
 _OPENERS = "(\"'\u201c\u2018["
+_SPACE = re.compile(r"\s*")
+# The places a sentence may end: a line break; a Chinese full stop (with any stops and
+# closing quotes after it); a run of Western stops and closers followed, on the same
+# line, by a space and more text. A Western stop that ends its line (or the text) needs
+# no decision: the line break (or the end) closes the sentence at the same place.
+_BOUNDARY = re.compile(
+    f"[\n.!?{_CJK_STOPS}]"  # one character class first: the regex engine scans for it fast
+    "(?:(?<=\n)"
+    f"|(?<=[{_CJK_STOPS}])[.!?]*[{re.escape(_CLOSERS)}]*"
+    f"|(?<=[.!?])[.!?]*[{re.escape(_CLOSERS)}]*(?=[^\\S\n]+\\S))"
+)
 
 
 @cache
@@ -28,43 +37,30 @@ def _abbreviations() -> frozenset[str]:
 def split(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     abbreviations = _abbreviations()
-    size = len(text)
     space = _SPACE.match  # matches always: "\s*"
     start = space(text, 0).end()
-    for match in _STOP.finditer(text):
-        position = match.start()
-        if position < start:
-            continue
+    for match in _BOUNDARY.finditer(text):
+        position, end = match.span()
         stop = text[position]
         if stop == "\n":
             end = position
-        else:
-            end = position + 1
-            while end < size and text[end] in ".!?":
-                end += 1
-            while end < size and text[end] in _CLOSERS:
-                end += 1
-            if stop not in _CJK_STOPS:
-                if end < size and not text[end].isspace():
-                    continue  # "3.5", "U.S.-China", "Xinhua.net"
-                after_space = space(text, end).end()
-                if text[after_space : after_space + 1].islower():
-                    continue
-                if (
-                    stop == "."
-                    and text[position:end].rstrip(_CLOSERS) == "."
-                    and _is_abbreviation(text, position, abbreviations)
-                ):
-                    continue
-        _append(text, spans, start, end)
+        elif stop in ".!?":
+            # A stop followed by a lower-case word is inside the sentence ("approx. two").
+            if text[space(text, end).end()].islower():
+                continue
+            if (
+                stop == "."
+                and text[position:end].rstrip(_CLOSERS) == "."
+                and _is_abbreviation(text, position, abbreviations)
+            ):
+                continue
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
         start = space(text, end).end()
-    _append(text, spans, start, size)
+    _append(text, spans, start, len(text))
     return spans
-
-
-def _skip_space(text: str, position: int) -> int:
-    match = _SPACE.match(text, position)
-    return match.end() if match else position
 
 
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:

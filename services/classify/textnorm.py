@@ -66,14 +66,24 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+# Dashes, curly quotes and no-break spaces are most of the non-ASCII characters of
+# English news. Replacing them first usually leaves an ASCII string, which lower-cases
+# several times faster and needs no per-character pass.
+_COMMON_NON_ASCII = tuple(
+    (char, FOLD_MAP[char]) for char in "\u2014\u2013\u2019\u2018\u201c\u201d\u00a0"
+)
+
+
 def fold(text: str) -> str:
     """Lower-case ``text``, strip Latin diacritics, unify quotes, dashes and spaces."""
-    lowered = _lower_same_length(text)
-    if lowered.isascii():
+    if not text.isascii():
+        for char, replacement in _COMMON_NON_ASCII:
+            text = text.replace(char, replacement)
+    if text.isascii():
         # The only ASCII characters folding changes are these spaces; a regex pass over
         # every article costs more than the three replacements.
-        return lowered.replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    return _FOLD_RE.sub(lambda match: FOLD_MAP[match.group()], lowered)
+        return text.lower().replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return _FOLD_RE.sub(lambda match: FOLD_MAP[match.group()], _lower_same_length(text))
 
 
 def is_word_char(char: str) -> bool:
