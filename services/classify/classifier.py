@@ -7,7 +7,7 @@ process (building it takes far longer than classifying an article).
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from services.classify import relevance
 from services.classify.disambiguation import Disambiguator
@@ -21,9 +21,9 @@ from services.classify.gazetteer import (
     load_json,
 )
 from services.classify.matcher import Matcher, Mention
-from services.classify.pairings import Link, PairingExtractor
+from services.classify.pairings import CueSentence, Link, PairingExtractor
 from services.classify.sectors import SectorScorer
-from services.classify.sentences import SentenceIndex, split
+from services.classify.sentences import split
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 
@@ -53,13 +53,10 @@ class Classifier:
         china_abroad = 0
         if COUNTRY in kinds and cooperation and kinds & {PROVINCE, CHINA}:
             # Only then can a sentence state a link; most articles skip splitting.
-            located = _Located(SentenceIndex(split(document)), entities, cooperation)
+            sentences = _cue_sentences(split(document), entities, cooperation)
             if PROVINCE in kinds:
-                links = self.pairings.extract(
-                    folded, located.sentences.spans, located.entity_sentences, entities,
-                    cooperation, located.cue_sentences,
-                )
-            china_abroad = located.china_abroad_sentences()
+                links = self.pairings.extract(folded, sentences)
+            china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
         sector_mentions = [m for m in entities if m.kind == SECTOR]
         sectors = self.sectors.article_sectors(folded, sector_mentions)
@@ -83,33 +80,44 @@ class Classifier:
         )
 
 
-class _Located:
-    """Mentions placed in their sentences."""
+def _cue_sentences(
+    spans: list[tuple[int, int]], entities: list[Mention], cues: list[Mention]
+) -> list[CueSentence]:
+    """The sentences holding a cooperation cue, each with the entities inside it.
 
-    def __init__(
-        self, sentences: SentenceIndex, entities: list[Mention], cooperation: list[Mention]
-    ) -> None:
-        self.sentences = sentences
-        self.entities = entities
-        starts = [start for start, _ in sentences.spans]
-        self.entity_sentences = [max(0, bisect_right(starts, m.start) - 1) for m in entities]
-        self.cue_sentences = [max(0, bisect_right(starts, m.start) - 1) for m in cooperation]
+    Only these sentences can state a link, so entities are placed in them alone: two
+    binary searches per sentence instead of one per entity. Text between two sentences
+    belongs to the first.
+    """
+    if not spans:
+        return []
+    starts = [start for start, _ in spans]
+    cues_by_sentence: dict[int, list[Mention]] = {}
+    for cue in cues:
+        index = max(0, bisect_right(starts, cue.start) - 1)
+        found = cues_by_sentence.get(index)
+        if found is None:
+            cues_by_sentence[index] = [cue]
+        else:
+            found.append(cue)
+    entity_starts = [m.start for m in entities]
+    last = len(starts) - 1
+    sentences = []
+    for index, sentence_cues in cues_by_sentence.items():
+        low = bisect_left(entity_starts, starts[index]) if index else 0
+        high = bisect_left(entity_starts, starts[index + 1]) if index < last else len(entities)
+        sentences.append(CueSentence(spans[index], entities[low:high], sentence_cues))
+    return sentences
 
-    def china_abroad_sentences(self) -> int:
-        """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
-        seen: dict[int, set[str]] = {}
-        for mention, sentence in zip(self.entities, self.entity_sentences, strict=True):
-            kinds = seen.get(sentence)
-            if kinds is None:
-                seen[sentence] = kinds = set()
-            kinds.add(CHINA if mention.kind == PROVINCE else mention.kind)
-        for sentence in self.cue_sentences:
-            kinds = seen.get(sentence)
-            if kinds is None:
-                seen[sentence] = kinds = set()
-            kinds.add(COOPERATION)
-        needed = {CHINA, COUNTRY, SECTOR, COOPERATION}
-        return sum(1 for kinds in seen.values() if needed <= kinds)
+
+def _china_abroad_sentences(sentences: list[CueSentence]) -> int:
+    """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
+    count = 0
+    for sentence in sentences:
+        kinds = {m.kind for m in sentence.mentions}
+        if COUNTRY in kinds and SECTOR in kinds and (PROVINCE in kinds or CHINA in kinds):
+            count += 1
+    return count
 
 
 def _values(mentions: list[Mention], kind: str) -> list[str]:

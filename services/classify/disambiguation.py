@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from itertools import islice
 from typing import Any
 
 from services.classify.gazetteer import COUNTRY, PROVINCE
@@ -32,7 +33,7 @@ def _has_cjk(word: str) -> bool:
 
 
 def _words(text: str, count: int) -> list[str]:
-    return [match.group() for match in _WORD.finditer(text[:_WINDOW])][:count]
+    return [match.group() for match in islice(_WORD.finditer(text, 0, _WINDOW), count)]
 
 
 class _Metonym:
@@ -132,6 +133,8 @@ class Disambiguator:
         }
         self.sense_rules = [_SenseRule(spec) for spec in context["sense_rules"]]
         self.organisation_words = frozenset(context["organisation_words"])
+        # The first two characters of every currency phrase (the whole of a shorter one).
+        self.currency_starts = frozenset(phrase[:2] for phrase in context["currency_next"])
         self.currency_next = re.compile(
             "|".join(
                 re.escape(phrase) + (r"(?!\w)" if phrase[-1].isalnum() else "")
@@ -147,23 +150,38 @@ class Disambiguator:
     def apply(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions that name a place, with shared names resolved to one country."""
         drop: set[int] = set()
+        shared = False
+        currency_starts = self.currency_starts
         for index, mention in enumerate(mentions):
-            if mention.kind not in (PROVINCE, COUNTRY):
+            kind = mention.kind
+            if kind != PROVINCE and kind != COUNTRY:
                 continue
-            if self._inside_organisation_name(text, mention) or self.currency_next.match(
-                folded, mention.end
+            entry = mention.entry
+            if entry.candidates:
+                shared = True
+            # Most names are followed by nothing that could start an organisation's name
+            # (" Times") or a currency ("$", " dollars"): test that before any pattern runs.
+            end = mention.end
+            following = folded[end : end + 2]
+            if (
+                following in currency_starts
+                or following[:1] in currency_starts
+                or (text[end : end + 1] == " " and "A" <= text[end + 1 : end + 2] <= "Z")
+            ) and (
+                self._inside_organisation_name(text, mention)
+                or self.currency_next.match(folded, end)
             ):
                 drop.add(index)
-            elif mention.kind == PROVINCE and mention.value in self.metonyms:
+            elif kind == PROVINCE and mention.value in self.metonyms:
                 neighbours = mentions[max(0, index - 1) : index + 2]
                 if self.metonyms[mention.value].is_government(folded, mention, neighbours):
                     drop.add(index)
-            elif mention.entry.role == "demonyms" and self._not_the_country(folded, mention):
+            elif entry.role == "demonyms" and self._not_the_country(folded, mention):
                 drop.add(index)
         for rule in self.sense_rules:
             drop |= rule.apply(folded, mentions)
-        kept = [m for i, m in enumerate(mentions) if i not in drop]
-        return _resolve_shared_names(kept)
+        kept = [m for i, m in enumerate(mentions) if i not in drop] if drop else mentions
+        return _resolve_shared_names(kept) if shared else kept
 
     def _inside_organisation_name(self, text: str, mention: Mention) -> bool:
         # "Lanzhou University", "Japan Times": the place names an organisation.

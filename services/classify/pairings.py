@@ -10,19 +10,16 @@ country of the two groups, with the sectors named in the link's own part of the 
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
-from services.classify.gazetteer import COOPERATION, COUNTRY, PROVINCE, SECTOR
+from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
 from services.classify.phrases import PhraseSet
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """One pairing found in the sentence ``text[start:end]``."""
 
     province: str
@@ -53,28 +50,20 @@ class _Group:
 # The weight of one strong sector term (see sectors.json).
 _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
+_NO_SECTORS: frozenset[str] = frozenset()
 _CACHED_GAP = 24
 _GAP_CACHE_SIZE = 4096
 
-class _PhrasePositions:
-    """Every (start, end) of some phrases in a text, read per sentence."""
+class CueSentence(NamedTuple):
+    """A sentence holding cooperation cues, with the entities named in it (text order)."""
 
-    def __init__(self, found: list[tuple[int, int]]) -> None:
-        found.sort()
-        self._found = found
-        self._starts = [start for start, _ in found]
-
-    def within(self, span: tuple[int, int]) -> list[tuple[int, int]]:
-        low = bisect.bisect_left(self._starts, span[0])
-        high = bisect.bisect_left(self._starts, span[1], low)
-        return [(s, e) for s, e in self._found[low:high] if e <= span[1]]
+    span: tuple[int, int]
+    mentions: list[Mention]
+    cues: list[Mention]
 
 
-@dataclass(frozen=True, slots=True)
-class _Markers:
-    clause_breaks: _PhrasePositions
-    gap_breaks: _PhrasePositions
-    relative_clauses: _PhrasePositions
+# Clause breaks, gap breaks and relative clauses of one sentence, as (start, end) lists.
+_Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]
 
 
 _LIST_PUNCTUATION = str.maketrans({char: " " for char in ",/()-&"})
@@ -100,82 +89,66 @@ class PairingExtractor:
         self._marker_automaton.make_automaton()
         self._gap_cache: dict[str, bool] = {}
 
-    def extract(
-        self,
-        folded: str,
-        sentences: list[tuple[int, int]],
-        sentence_of: list[int],
-        entities: list[Mention],
-        cues: list[Mention],
-        cue_sentence_of: list[int],
-    ) -> list[Link]:
-        """Links in every sentence holding a province, a country and a cooperation cue.
-
-        ``sentence_of[i]`` is the sentence index of ``entities[i]`` (likewise for cues).
-        """
-        cues_by_sentence: dict[int, list[Mention]] = {}
-        for cue, sentence in zip(cues, cue_sentence_of, strict=True):
-            if cue.kind == COOPERATION:
-                cues_by_sentence.setdefault(sentence, []).append(cue)
-        # Only sentences with a cue can hold a link: group just their mentions.
-        by_sentence: dict[int, list[Mention]] = {}
-        for mention, sentence in zip(entities, sentence_of, strict=True):
-            if sentence in cues_by_sentence:
-                group = by_sentence.get(sentence)
-                if group is None:
-                    by_sentence[sentence] = [mention]
-                else:
-                    group.append(mention)
+    def extract(self, folded: str, sentences: list[CueSentence]) -> list[Link]:
+        """Links in every sentence holding a province, a country and a cooperation cue."""
         links: list[Link] = []
-        markers: _Markers | None = None
-        for sentence, mentions in by_sentence.items():
-            sentence_cues = cues_by_sentence[sentence]
+        for span, mentions, cues in sentences:
             kinds = {m.kind for m in mentions}
-            if PROVINCE not in kinds or COUNTRY not in kinds:
-                continue
-            if markers is None:
-                markers = self._markers(folded)
-            links.extend(
-                self._sentence_links(folded, sentences[sentence], mentions, sentence_cues, markers)
-            )
+            if PROVINCE in kinds and COUNTRY in kinds:
+                links.extend(self._sentence_links(folded, span, mentions, cues))
         return links
 
-    def _markers(self, folded: str) -> _Markers:
-        """Clause breaks, gap breaks and relative clauses of the whole text, in one pass
-        (searching each phrase in each sentence costs far more)."""
-        found: tuple[list[tuple[int, int]], ...] = ([], [], [])
-        for last, (lists, length) in self._marker_automaton.iter(folded):
+    def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
+        """Clause breaks, gap breaks and relative clauses of one sentence, in one pass."""
+        found: _Markers = ([], [], [])
+        for last, (lists, length) in self._marker_automaton.iter(folded, span[0], span[1]):
             for which in lists:
                 found[which].append((last + 1 - length, last + 1))
-        return _Markers(*(_PhrasePositions(positions) for positions in found))
+        return found
 
     def _sentence_links(
-        self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention],
-        markers: _Markers,
+        self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention]
     ) -> list[Link]:
-        places = [
-            m for m in mentions
-            if m.kind == COUNTRY or (m.kind == PROVINCE and not self._is_venue(folded, span, m))
-        ]
-        groups = self._groups(folded, places)
-        sectors = [m for m in mentions if m.kind == SECTOR]
-        breaks = markers.clause_breaks.within(span)
-        gap_breaks = markers.gap_breaks.within(span)
-        relative_clauses = markers.relative_clauses.within(span)
+        sectors: list[Mention] = []
+        groups: list[_Group] = []
+        last: _Group | None = None
+        for mention in mentions:
+            kind = mention.kind
+            if kind == SECTOR:
+                sectors.append(mention)
+                continue
+            if kind == PROVINCE:
+                if self._is_venue(folded, span, mention):
+                    continue
+            elif kind != COUNTRY:
+                continue
+            if (last is not None and last.kind == kind
+                    and self._only_group_words(folded[last.end : mention.start])):
+                last.append(mention)
+            else:
+                last = _Group(mention)
+                groups.append(last)
         provinces = [g for g in groups if g.kind == PROVINCE]
+        if not provinces:
+            return []
+        markers: _Markers | None = None
         links: list[Link] = []
-        for country_group in (g for g in groups if g.kind == COUNTRY):
+        for country_group in groups:
+            if country_group.kind != COUNTRY:
+                continue
             before = [g for g in provinces if g.end <= country_group.start]
             after = [g for g in provinces if g.start >= country_group.end]
             candidates = ([before[-1]] if before else []) + ([after[0]] if after else [])
             for province_group in candidates:
-                clause = self._clause(folded, span, province_group, country_group, breaks,
-                                      gap_breaks, relative_clauses, cues)
+                if markers is None:
+                    markers = self._markers(folded, span)
+                clause = self._clause(folded, span, province_group, country_group, markers, cues)
                 if clause is None:
                     continue
                 named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
+                start, end = span
                 links.extend(
-                    Link(p.value, c.value, named, span[0], span[1])
+                    Link(p.value, c.value, named, start, end)
                     for p in province_group.mentions for c in country_group.mentions
                 )
                 break
@@ -228,13 +201,15 @@ class PairingExtractor:
         span: tuple[int, int],
         province_group: _Group,
         country_group: _Group,
-        breaks: list[tuple[int, int]],
-        gap_breaks: list[tuple[int, int]],
-        relative_clauses: list[tuple[int, int]],
+        markers: _Markers,
         cues: list[Mention],
     ) -> tuple[int, int] | None:
         """The clause holding both groups and a cooperation cue, or None if unlinked."""
-        first, second = sorted((province_group, country_group), key=lambda g: g.start)
+        breaks, gap_breaks, relative_clauses = markers
+        if province_group.start <= country_group.start:
+            first, second = province_group, country_group
+        else:
+            first, second = country_group, province_group
         gap = folded[first.end : second.start]
         if not self._only_group_words(gap):
             low, high = first.end, second.start
@@ -274,6 +249,8 @@ class PairingExtractor:
         The part runs from the link's first group (or the clause start, if no other place
         precedes it there) to the next place outside the link (or the clause end).
         """
+        if not sectors:
+            return _NO_SECTORS
         low = min(province_group.start, country_group.start)
         high = max(province_group.end, country_group.end)
         others = [

@@ -44,22 +44,26 @@ class SectorScorer:
         found: set[str] = set()
         chain: list[Mention] = []
         for mention in mentions:
-            if chain and (
-                mention.start - chain[-1].end > _MAX_LIST_GAP  # too far apart: no list
-                or not self._continues_list(folded[chain[-1].end : mention.start])
-            ):
-                found |= self._list_sectors(chain)
-                chain = []
+            if chain:
+                previous_end = chain[-1].end
+                if (
+                    mention.start - previous_end > _MAX_LIST_GAP  # too far apart: no list
+                    or not self._continues_list(folded[previous_end : mention.start])
+                ):
+                    found |= _list_sectors(chain)
+                    chain = []
             chain.append(mention)
-        found |= self._list_sectors(chain)
+        found |= _list_sectors(chain)
         return found
-
-    @staticmethod
-    def _list_sectors(chain: list[Mention]) -> set[str]:
-        slugs = {m.value for m in chain}
-        return slugs if len(slugs) >= _MIN_LIST_SECTORS else set()
 
     def _continues_list(self, gap: str) -> bool:
         if len(gap) > _MAX_LIST_GAP or self._list_end.search(gap):
             return False
         return self._separator.search(gap) is not None
+
+
+def _list_sectors(chain: list[Mention]) -> set[str]:
+    if len(chain) < _MIN_LIST_SECTORS:
+        return set()
+    slugs = {m.value for m in chain}
+    return slugs if len(slugs) >= _MIN_LIST_SECTORS else set()

@@ -7,7 +7,6 @@ initial ("J. Smith"), or the next word starts in lower case.
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache
 
@@ -75,14 +74,3 @@ def _is_abbreviation(text: str, stop: int, abbreviations: frozenset[str]) -> boo
     word_start = max(text.rfind(" ", 0, stop), text.rfind("\n", 0, stop)) + 1
     word = text[word_start:stop].lstrip(_OPENERS).lower().replace("\u2019", "'")
     return word in abbreviations or (len(word) == 1 and word.isalpha())
-
-
-class SentenceIndex:
-    """Which sentence an offset falls in."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = spans
-        self._starts = [start for start, _ in spans]
-
-    def index_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self._starts, offset) - 1)
