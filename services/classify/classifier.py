@@ -7,7 +7,7 @@ process (building it takes far longer than classifying an article).
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from services.classify import relevance
 from services.classify.disambiguation import Disambiguator
@@ -23,7 +23,7 @@ from services.classify.gazetteer import (
 from services.classify.matcher import Matcher, Mention
 from services.classify.pairings import CueSentence, Link, PairingExtractor
 from services.classify.sectors import SectorScorer
-from services.classify.sentences import split
+from services.classify.sentences import containing
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 
@@ -53,7 +53,7 @@ class Classifier:
         china_abroad = 0
         if COUNTRY in kinds and cooperation and kinds & {PROVINCE, CHINA}:
             # Only then can a sentence state a link; most articles skip splitting.
-            sentences = _cue_sentences(split(document), entities, cooperation)
+            sentences = _cue_sentences(document, entities, cooperation)
             if PROVINCE in kinds:
                 links = self.pairings.extract(folded, sentences)
             china_abroad = _china_abroad_sentences(sentences)
@@ -81,32 +81,28 @@ class Classifier:
 
 
 def _cue_sentences(
-    spans: list[tuple[int, int]], entities: list[Mention], cues: list[Mention]
+    document: str, entities: list[Mention], cues: list[Mention]
 ) -> list[CueSentence]:
     """The sentences holding a cooperation cue, each with the entities inside it.
 
-    Only these sentences can state a link, so entities are placed in them alone: two
-    binary searches per sentence instead of one per entity. Text between two sentences
-    belongs to the first.
+    Only these sentences can state a link, so only their lines are split into sentences
+    and entities are placed in them alone.
     """
-    if not spans:
-        return []
-    starts = [start for start, _ in spans]
-    cues_by_sentence: dict[int, list[Mention]] = {}
-    for cue in cues:
-        index = max(0, bisect_right(starts, cue.start) - 1)
-        found = cues_by_sentence.get(index)
+    cues_by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    for cue, span in zip(cues, containing(document, (c.start for c in cues)), strict=True):
+        if span is None:
+            continue
+        found = cues_by_sentence.get(span)
         if found is None:
-            cues_by_sentence[index] = [cue]
+            cues_by_sentence[span] = [cue]
         else:
             found.append(cue)
     entity_starts = [m.start for m in entities]
-    last = len(starts) - 1
     sentences = []
-    for index, sentence_cues in cues_by_sentence.items():
-        low = bisect_left(entity_starts, starts[index]) if index else 0
-        high = bisect_left(entity_starts, starts[index + 1]) if index < last else len(entities)
-        sentences.append(CueSentence(spans[index], entities[low:high], sentence_cues))
+    for span, sentence_cues in cues_by_sentence.items():
+        low = bisect_left(entity_starts, span[0])
+        high = bisect_left(entity_starts, span[1], low)
+        sentences.append(CueSentence(span, entities[low:high], sentence_cues))
     return sentences
 
 

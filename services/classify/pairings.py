@@ -10,6 +10,7 @@ country of the two groups, with the sectors named in the link's own part of the 
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -66,7 +67,8 @@ class CueSentence(NamedTuple):
 _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]
 
 
-_LIST_PUNCTUATION = str.maketrans({char: " " for char in ",/()-&"})
+# Words of a list, once "'s" is dropped: what lies between spaces and ",/()-&".
+_LIST_WORD = re.compile(r"[^\s,/()\-&]+")
 
 
 class PairingExtractor:
@@ -136,10 +138,16 @@ class PairingExtractor:
         for country_group in groups:
             if country_group.kind != COUNTRY:
                 continue
-            before = [g for g in provinces if g.end <= country_group.start]
-            after = [g for g in provinces if g.start >= country_group.end]
-            candidates = ([before[-1]] if before else []) + ([after[0]] if after else [])
-            for province_group in candidates:
+            # The nearest province group before the country group, else after it.
+            before = after = None
+            for group in provinces:
+                if group.end <= country_group.start:
+                    before = group
+                if after is None and group.start >= country_group.end:
+                    after = group
+            for province_group in (before, after):
+                if province_group is None:
+                    continue
                 if markers is None:
                     markers = self._markers(folded, span)
                 clause = self._clause(folded, span, province_group, country_group, markers, cues)
@@ -147,10 +155,9 @@ class PairingExtractor:
                     continue
                 named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
                 start, end = span
-                links.extend(
-                    Link(p.value, c.value, named, start, end)
-                    for p in province_group.mentions for c in country_group.mentions
-                )
+                for province in province_group.mentions:
+                    for country in country_group.mentions:
+                        links.append(Link(province.value, country.value, named, start, end))
                 break
         return links
 
@@ -165,17 +172,6 @@ class PairingExtractor:
             and folded[span[0] : mention.start].strip() in self.venue_openings
         )
 
-    def _groups(self, folded: str, places: list[Mention]) -> list[_Group]:
-        groups: list[_Group] = []
-        for mention in places:
-            last = groups[-1] if groups else None
-            if (last is not None and last.kind == mention.kind
-                    and self._only_group_words(folded[last.end : mention.start])):
-                last.append(mention)
-            else:
-                groups.append(_Group(mention))
-        return groups
-
     def _only_group_words(self, gap: str) -> bool:
         """Whether ``gap`` only joins list items: "Gansu, Qinghai and Ningxia provinces"."""
         # Short gaps (", ", " and ") recur in every article: remember their answers.
@@ -189,7 +185,8 @@ class PairingExtractor:
         return known
 
     def _read_group_words(self, gap: str) -> bool:
-        for token in gap.replace("'s", " ").translate(_LIST_PUNCTUATION).split():
+        for match in _LIST_WORD.finditer(gap.replace("'s", " ")):
+            token = match.group()
             # CJK has no spaces: "省和" is two joining characters.
             if token not in self.group_words and not all(t in self.group_words for t in token):
                 return False
@@ -210,30 +207,34 @@ class PairingExtractor:
             first, second = province_group, country_group
         else:
             first, second = country_group, province_group
-        gap = folded[first.end : second.start]
-        if not self._only_group_words(gap):
-            low, high = first.end, second.start
-            if any(low <= s and e <= high for s, e in breaks) or any(
-                low <= s and e <= high for s, e in gap_breaks
-            ):
-                return None
+        low, high = first.end, second.start
+        if not self._only_group_words(folded[low:high]):
+            for start, end in breaks:
+                if low <= start and end <= high:
+                    return None
+            for start, end in gap_breaks:
+                if low <= start and end <= high:
+                    return None
             # A relative clause closed by a comma is an aside between subject and verb.
-            if any(
-                first.end <= s and e <= second.start and "," not in folded[e : second.start]
-                for s, e in relative_clauses
-            ):
-                return None
+            for start, end in relative_clauses:
+                if low <= start and end <= high and "," not in folded[end:high]:
+                    return None
         for group in (first, second):
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
                 group.non_link = self.non_link_previous.longest_suffix(before)
             if group.non_link:
                 return None
-        clause_start = max([span[0], *(end for _, end in breaks if end <= first.start)])
-        clause_end = min([span[1], *(start for start, _ in breaks if start >= second.end)])
-        if not any(clause_start <= c.start and c.end <= clause_end for c in cues):
-            return None
-        return clause_start, clause_end
+        clause_start, clause_end = span
+        for start, end in breaks:
+            if clause_start < end <= first.start:
+                clause_start = end
+            if second.end <= start < clause_end:
+                clause_end = start
+        for cue in cues:
+            if clause_start <= cue.start and cue.end <= clause_end:
+                return clause_start, clause_end
+        return None
 
     def _sectors(
         self,
@@ -253,24 +254,31 @@ class PairingExtractor:
             return _NO_SECTORS
         low = min(province_group.start, country_group.start)
         high = max(province_group.end, country_group.end)
-        others = [
-            g for g in groups
-            if g is not province_group and g is not country_group
-            and clause[0] <= g.start and g.end <= clause[1]
-        ]
-        start = low if any(g.end <= low for g in others) else clause[0]
-        end = min([clause[1], *(g.start for g in others if g.start >= high)])
+        clause_start, clause_end = clause
+        start, end = clause_start, clause_end
+        for group in groups:
+            if (group is province_group or group is country_group
+                    or group.start < clause_start or group.end > clause_end):
+                continue
+            if group.end <= low:
+                start = low
+            if high <= group.start < end:
+                end = group.start
         # As for the article, one generic word ("energy", "port") is not enough: a sector
         # needs a specific term, two generic ones, or a generic one listed among other
         # sectors ("non-ferrous metals and energy").
         inside = [m for m in sectors if start <= m.start and m.end <= end]
+        if not inside:
+            return _NO_SECTORS
         weights: dict[str, float] = {}
+        last = len(inside) - 1
         for index, mention in enumerate(inside):
             weight = mention.entry.weight
-            if weight < _CLAUSE_SECTOR_WEIGHT and any(
-                0 <= other < len(inside) and inside[other].value != mention.value
-                and self._listed_together(folded, inside[min(index, other)], inside[max(index, other)])
-                for other in (index - 1, index + 1)
+            if weight < _CLAUSE_SECTOR_WEIGHT and (
+                (index > 0 and inside[index - 1].value != mention.value
+                 and self._listed_together(folded, inside[index - 1], mention))
+                or (index < last and inside[index + 1].value != mention.value
+                    and self._listed_together(folded, mention, inside[index + 1]))
             ):
                 weight = _CLAUSE_SECTOR_WEIGHT
             weights[mention.value] = weights.get(mention.value, 0.0) + weight

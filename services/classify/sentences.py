@@ -2,12 +2,15 @@
 
 A line break always ends a sentence (extracted article text has one paragraph a line).
 A full stop ends one unless it closes a known abbreviation ("U.S.", "Mr.") or an
-initial ("J. Smith"), or the next word starts in lower case.
+initial ("J. Smith"), or the next word starts in lower case. Since no sentence runs
+over a line break, a line can be split on its own: ``containing`` splits only the lines
+it is asked about.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from services.classify.gazetteer import load_json
@@ -34,21 +37,47 @@ def _abbreviations() -> frozenset[str]:
 
 
 def split(text: str) -> list[tuple[int, int]]:
+    return _spans(text, 0, len(text))
+
+
+def containing(text: str, offsets: Iterable[int]) -> list[tuple[int, int] | None]:
+    """For each offset (in ascending order), the span ``split(text)`` gives the sentence
+    holding it; None for an offset on white space outside every sentence."""
+    found: list[tuple[int, int] | None] = []
+    line_end = -1
+    spans: list[tuple[int, int]] = []
+    for offset in offsets:
+        if offset >= line_end:
+            line_end = text.find("\n", offset)
+            if line_end < 0:
+                line_end = len(text)
+            spans = _spans(text, text.rfind("\n", 0, offset) + 1, line_end)
+        for span in spans:
+            if span[0] <= offset < span[1]:
+                found.append(span)
+                break
+        else:
+            found.append(None)
+    return found
+
+
+def _spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:stop]``, which starts at the start of a line."""
     spans: list[tuple[int, int]] = []
     abbreviations = _abbreviations()
     space = _SPACE.match  # matches always: "\s*"
-    start = space(text, 0).end()
-    for match in _BOUNDARY.finditer(text):
+    start = space(text, start, stop).end()
+    for match in _BOUNDARY.finditer(text, start, stop):
         position, end = match.span()
-        stop = text[position]
-        if stop == "\n":
+        stop_char = text[position]
+        if stop_char == "\n":
             end = position
-        elif stop in ".!?":
+        elif stop_char in ".!?":
             # A stop followed by a lower-case word is inside the sentence ("approx. two").
             if text[space(text, end).end()].islower():
                 continue
             if (
-                stop == "."
+                stop_char == "."
                 and text[position:end].rstrip(_CLOSERS) == "."
                 and _is_abbreviation(text, position, abbreviations)
             ):
@@ -57,8 +86,8 @@ def split(text: str) -> list[tuple[int, int]]:
             end -= 1
         if end > start:
             spans.append((start, end))
-        start = space(text, end).end()
-    _append(text, spans, start, len(text))
+        start = space(text, end, stop).end()
+    _append(text, spans, start, stop)
     return spans
 
 
