@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
@@ -85,10 +85,10 @@ class PairingExtractor:
         for which, phrases in enumerate((self.clause_breaks, self.gap_breaks, self.relative_clauses)):
             for phrase in phrases:
                 lists.setdefault(phrase, []).append(which)
-        self._marker_automaton = ahocorasick.Automaton()
-        for phrase, which_lists in lists.items():
-            self._marker_automaton.add_word(phrase, (tuple(which_lists), len(phrase)))
-        self._marker_automaton.make_automaton()
+        self._marker_lists = [tuple(which_lists) for which_lists in lists.values()]
+        self._markers_automaton = ahocorasick_rs.AhoCorasick(
+            list(lists), matchkind=ahocorasick_rs.MatchKind.Standard
+        )
         self._gap_cache: dict[str, bool] = {}
 
     def extract(self, folded: str, sentences: list[CueSentence]) -> list[Link]:
@@ -103,9 +103,12 @@ class PairingExtractor:
     def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
         """Clause breaks, gap breaks and relative clauses of one sentence, in one pass."""
         found: _Markers = ([], [], [])
-        for last, (lists, length) in self._marker_automaton.iter(folded, span[0], span[1]):
-            for which in lists:
-                found[which].append((last + 1 - length, last + 1))
+        offset = span[0]
+        for index, start, end in self._markers_automaton.find_matches_as_indexes(
+            folded[offset : span[1]], overlapping=True
+        ):
+            for which in self._marker_lists[index]:
+                found[which].append((offset + start, offset + end))
         return found
 
     def _sentence_links(
