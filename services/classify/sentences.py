@@ -23,8 +23,9 @@ _SPACE = re.compile(r"\s*")
 # closing quotes after it); a run of Western stops and closers followed, on the same
 # line, by a space and more text. A Western stop that ends its line (or the text) needs
 # no decision: the line break (or the end) closes the sentence at the same place.
+_STOPS = "\n.!?" + _CJK_STOPS
 _BOUNDARY = re.compile(
-    f"[\n.!?{_CJK_STOPS}]"  # one character class first: the regex engine scans for it fast
+    f"[{_STOPS}]"
     "(?:(?<=\n)"
     f"|(?<=[{_CJK_STOPS}])[.!?]*[{re.escape(_CLOSERS)}]*"
     f"|(?<=[.!?])[.!?]*[{re.escape(_CLOSERS)}]*(?=[^\\S\n]+\\S))"
@@ -67,8 +68,14 @@ def _spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     abbreviations = _abbreviations()
     space = _SPACE.match  # matches always: "\s*"
     start = space(text, start, stop).end()
-    for match in _BOUNDARY.finditer(text, start, stop):
-        position, end = match.span()
+    resume = start
+    for position in _stop_positions(text, start, stop):
+        if position < resume:
+            continue  # inside the previous boundary's run of stops and quotes
+        match = _BOUNDARY.match(text, position, stop)
+        if match is None:
+            continue
+        end = resume = match.end()
         stop_char = text[position]
         if stop_char == "\n":
             end = position
@@ -89,6 +96,19 @@ def _spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
         start = space(text, end, stop).end()
     _append(text, spans, start, stop)
     return spans
+
+
+def _stop_positions(text: str, start: int, stop: int) -> list[int]:
+    """Where each stop character of ``text[start:stop]`` is, in order. ``str.find`` per
+    character beats a regex scan for a character class several times over."""
+    positions: list[int] = []
+    for char in _STOPS:
+        position = text.find(char, start, stop)
+        while position >= 0:
+            positions.append(position)
+            position = text.find(char, position + 1, stop)
+    positions.sort()
+    return positions
 
 
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
