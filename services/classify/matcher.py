@@ -102,6 +102,18 @@ class _Layer:
         self.overlapping = ahocorasick_rs.AhoCorasick(
             forms, matchkind=ahocorasick_rs.MatchKind.Standard
         )
+        # Whether looking again inside a failed hit of this term can find anything: not
+        # for a single word holding no other term (" bor" of "border", " us" of "use").
+        self.worth_rescanning = [
+            " " in form[1:-1]
+            or any(
+                (index, start) != (own, 0)
+                for index, start, _ in self.overlapping.find_matches_as_indexes(
+                    form, overlapping=True
+                )
+            )
+            for own, form in enumerate(forms)
+        ]
 
 
 _ENTITIES = "entities"
@@ -192,6 +204,8 @@ class Matcher:
                     continue
             # The longest term here failed a check ("Kazakh" in "Kazakhs", "New Guinea" in
             # "new Guinea-Bissau"); shorter or overlapping terms may pass.
+            if not layer.worth_rescanning[index]:
+                continue
             window_end = stop
             if " " in spaced[first + 1 : last]:
                 window_end = min(size, window_end + self._longest_key)
