@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from typing import NamedTuple
 
 from services.classify import relevance
 from services.classify.disambiguation import Disambiguator
@@ -48,22 +49,19 @@ class Classifier:
         matches = self.matcher.scan(document, folded)
         entities = self.disambiguator.apply(document, folded, matches.entities)
         cooperation = [c for c in matches.cues if c.kind == COOPERATION]
-        kinds = {m.kind for m in entities}
+        provinces, countries, sector_mentions, names_china = _tally(entities)
         links: list[Link] = []
         china_abroad = 0
-        if COUNTRY in kinds and cooperation and kinds & {PROVINCE, CHINA}:
+        if countries and cooperation and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting.
             sentences = _cue_sentences(document, entities, cooperation)
-            if PROVINCE in kinds:
+            if provinces:
                 links = self.pairings.extract(folded, sentences)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
-        sector_mentions = [m for m in entities if m.kind == SECTOR]
         sectors = self.sectors.article_sectors(folded, sector_mentions)
         for pairing in pairings:
             sectors.update(pairing.sectors)
-        provinces = _values(entities, PROVINCE)
-        countries = _values(entities, COUNTRY)
         score = relevance.score(
             matches.cues,
             has_pairings=bool(pairings),
@@ -72,12 +70,36 @@ class Classifier:
         return Labels(
             relevant=relevance.is_relevant(score),
             relevance=score,
-            provinces=provinces,
-            countries=countries,
+            provinces=sorted(provinces),
+            countries=sorted(countries),
             sectors=sorted(sectors),
             pairings=pairings,
             classifier_version=CLASSIFIER_VERSION,
         )
+
+
+class _Tally(NamedTuple):
+    provinces: set[str]
+    countries: set[str]
+    sectors: list[Mention]
+    names_china: bool
+
+
+def _tally(entities: list[Mention]) -> _Tally:
+    """Provinces and countries named, sector mentions, and whether China is named."""
+    tally = _Tally(set(), set(), [], False)
+    names_china = False
+    for mention in entities:
+        kind = mention.kind
+        if kind == SECTOR:
+            tally.sectors.append(mention)
+        elif kind == COUNTRY:
+            tally.countries.add(mention.value)
+        elif kind == PROVINCE:
+            tally.provinces.add(mention.value)
+        elif kind == CHINA:
+            names_china = True
+    return tally._replace(names_china=names_china)
 
 
 def _cue_sentences(
@@ -114,10 +136,6 @@ def _china_abroad_sentences(sentences: list[CueSentence]) -> int:
         if COUNTRY in kinds and SECTOR in kinds and (PROVINCE in kinds or CHINA in kinds):
             count += 1
     return count
-
-
-def _values(mentions: list[Mention], kind: str) -> list[str]:
-    return sorted({m.value for m in mentions if m.kind == kind})
 
 
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:

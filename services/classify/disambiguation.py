@@ -193,9 +193,10 @@ class Disambiguator:
         before = folded[max(0, mention.start - _WINDOW) : mention.start]
         if after.startswith("-") and self.demonym_reject_compounds.longest_prefix(after[1:]):
             return True
-        next_words = _words(after, 1)
-        if after.startswith(" ") and next_words and next_words[0] in self.demonym_reject_next:
-            return True
+        if after[:1] == " ":
+            next_word = _WORD.search(after)
+            if next_word is not None and next_word.group() in self.demonym_reject_next:
+                return True
         if self.demonym_reject_previous.longest_suffix(before):
             return True
         stripped = after.lstrip()
