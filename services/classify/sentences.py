@@ -3,14 +3,12 @@
 A line break always ends a sentence (extracted article text has one paragraph a line).
 A full stop ends one unless it closes a known abbreviation ("U.S.", "Mr.") or an
 initial ("J. Smith"), or the next word starts in lower case. Since no sentence runs
-over a line break, a line can be split on its own: ``containing`` splits only the lines
-it is asked about.
+over a line break, a line can be split on its own (``split_line``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 
 from services.classify.gazetteer import load_json
@@ -41,25 +39,15 @@ def split(text: str) -> list[tuple[int, int]]:
     return _spans(text, 0, len(text))
 
 
-def containing(text: str, offsets: Iterable[int]) -> list[tuple[int, int] | None]:
-    """For each offset (in ascending order), the span ``split(text)`` gives the sentence
-    holding it; None for an offset on white space outside every sentence."""
-    found: list[tuple[int, int] | None] = []
-    line_end = -1
-    spans: list[tuple[int, int]] = []
-    for offset in offsets:
-        if offset >= line_end:
-            line_end = text.find("\n", offset)
-            if line_end < 0:
-                line_end = len(text)
-            spans = _spans(text, text.rfind("\n", 0, offset) + 1, line_end)
-        for span in spans:
-            if span[0] <= offset < span[1]:
-                found.append(span)
-                break
-        else:
-            found.append(None)
-    return found
+def line_around(text: str, offset: int) -> tuple[int, int]:
+    """Start and end of the line holding ``offset`` (the end is its line break, if any)."""
+    end = text.find("\n", offset)
+    return text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end
+
+
+def split_line(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The spans ``split(text)`` gives for the sentences of the line ``text[start:stop]``."""
+    return _spans(text, start, stop)
 
 
 def _spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
