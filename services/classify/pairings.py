@@ -80,6 +80,7 @@ class PairingExtractor:
         self.gap_breaks: list[str] = grammar["gap_breaks"]
         self.relative_clauses: list[str] = grammar["relative_clauses"]
         self.group_words = frozenset(grammar["group_words"])
+        self.group_characters = frozenset(w for w in self.group_words if len(w) == 1)
         self.list_separators: list[str] = grammar["list_separators"]
         lists: dict[str, list[int]] = {}
         for which, phrases in enumerate((self.clause_breaks, self.gap_breaks, self.relative_clauses)):
@@ -191,7 +192,10 @@ class PairingExtractor:
         for match in _LIST_WORD.finditer(gap.replace("'s", " ")):
             token = match.group()
             # CJK has no spaces: "省和" is two joining characters.
-            if token not in self.group_words and not all(t in self.group_words for t in token):
+            if token not in self.group_words and not (
+                token[0] in self.group_characters
+                and all(char in self.group_characters for char in token)
+            ):
                 return False
         return True
 
