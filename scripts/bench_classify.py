@@ -1,10 +1,13 @@
 """Classifier speed: articles per second on one core for ~5 KB English articles.
 
-Two mixes of articles, each concatenated to about 5 KB: ``news``, the main texts
-extracted from the sample corpus (``services/samplefeeds/data/articles``), and ``dense``,
-those texts together with the English passages of the development set, nearly every one
-of which states a pairing (a 5 KB article then holds a dozen or more link sentences, as
-a provincial deals round-up does). Every timing is the median of several runs;
+Mixes of articles, each concatenated to about 5 KB: ``news``, the main texts extracted
+from the sample corpus (``services/samplefeeds/data/articles``), all of them about
+capacity cooperation; ``dense``, those texts together with the English passages of the
+development set, nearly every one of which states a pairing (a 5 KB article then holds a
+dozen or more link sentences, as a provincial deals round-up does); and, where the
+third-party extraction corpus is present (``../shared/corpora/article-extraction``),
+``general``: the article bodies of its English news pages, about anything, as most of
+what a news feed carries. Every timing is the median of several runs;
 baselines run in the same invocation on the same articles, so the ratio holds whatever
 the machine:
 
@@ -14,6 +17,7 @@ the machine:
   (provinces, cities, countries), the naive matcher.
 
 Usage: python scripts/bench_classify.py [--runs N] [--articles N] [--size BYTES]
+                                       [--general-corpus DIR]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from services.ingest.extract import extract_article
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = REPO_ROOT / "services" / "samplefeeds" / "data" / "articles"
 DEVSET = REPO_ROOT / "services" / "classify" / "data" / "devset.jsonl"
+GENERAL_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "article-extraction"
 TARGET_PER_SECOND = 2000
 
 
@@ -48,6 +53,15 @@ def corpus_texts() -> list[str]:
 def devset_texts() -> list[str]:
     records = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines()]
     return _english([f"{r.get('title', '')}\n{r['text']}" for r in records])
+
+
+def general_texts(corpus: Path) -> list[str]:
+    """Article bodies of the extraction corpus's ground truth; none if it is absent."""
+    truth = corpus / "ground-truth.json"
+    if not truth.is_file():
+        return []
+    records = json.loads(truth.read_text(encoding="utf-8")).values()
+    return _english([r.get("articleBody") or "" for r in records if r.get("articleBody")])
 
 
 def _english(texts: list[str]) -> list[str]:
@@ -113,6 +127,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--size", type=int, default=5000)
+    parser.add_argument("--general-corpus", type=Path, default=GENERAL_CORPUS)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -122,6 +137,11 @@ def main() -> None:
         "news": build_articles(news_texts, args.articles, args.size),
         "dense": build_articles(news_texts + devset_texts(), args.articles, args.size),
     }
+    general = general_texts(args.general_corpus)
+    if general:
+        mixes["general"] = build_articles(general, args.articles, args.size)
+    else:
+        print(f"no extraction corpus at {args.general_corpus}: the general mix is left out")
     started = time.perf_counter()
     get_classifier()
     build_seconds = time.perf_counter() - started
