@@ -17,7 +17,7 @@ from services.classify.gazetteer import (
     load_json,
 )
 from services.classify.matcher import Matcher
-from services.classify.sentences import split
+from services.classify.sentences import line_around, split, split_line
 from services.classify.textnorm import fold
 
 CANONICAL_PROVINCES = {
@@ -122,6 +122,26 @@ def test_sentences_respect_abbreviations_and_initials() -> None:
         "甘肃很好。",
         "第二句",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Li went to the U.S. on Monday. He met J. Smith!\nNew line. 甘肃很好。第二句",
+        "  \n\nLeading blank lines. Then a \"quoted stop.\" And more?!  \n \t\nLast line...",
+        "Ends with an abbreviation, approx.\nnext line in lower case. Closing (brackets.) Next.",
+        "一带一路。。产能合作\uff01\n  \n",
+    ],
+)
+def test_each_line_splits_as_the_whole_text_does(text: str) -> None:
+    # The classifier splits only the lines it needs; they must give the same sentences.
+    by_line = []
+    offset = 0
+    while offset < len(text):
+        start, stop = line_around(text, offset)
+        by_line += split_line(text, start, stop)
+        offset = stop + 1
+    assert by_line == split(text)
 
 
 def test_empty_text_gives_empty_labels() -> None:
