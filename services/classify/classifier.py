@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from typing import NamedTuple
 
 from services.classify import relevance
 from services.classify.disambiguation import Disambiguator
@@ -78,28 +77,23 @@ class Classifier:
         )
 
 
-class _Tally(NamedTuple):
-    provinces: set[str]
-    countries: set[str]
-    sectors: list[Mention]
-    names_china: bool
-
-
-def _tally(entities: list[Mention]) -> _Tally:
-    """Provinces and countries named, sector mentions, and whether China is named."""
-    tally = _Tally(set(), set(), [], False)
+def _tally(entities: list[Mention]) -> tuple[set[str], set[str], list[Mention], bool]:
+    """Provinces and countries named, the sector mentions, and whether China is named."""
+    provinces: set[str] = set()
+    countries: set[str] = set()
+    sectors: list[Mention] = []
     names_china = False
     for mention in entities:
         kind = mention.kind
         if kind == SECTOR:
-            tally.sectors.append(mention)
+            sectors.append(mention)
         elif kind == COUNTRY:
-            tally.countries.add(mention.value)
+            countries.add(mention.value)
         elif kind == PROVINCE:
-            tally.provinces.add(mention.value)
+            provinces.add(mention.value)
         elif kind == CHINA:
             names_china = True
-    return tally._replace(names_china=names_china)
+    return provinces, countries, sectors, names_china
 
 
 def _cue_sentences(
