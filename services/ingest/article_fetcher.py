@@ -35,7 +35,7 @@ def page_limits(settings: Settings) -> http_fetch.FetchLimits:
 def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:
     response = http_fetch.fetch(link.url, page_limits(settings))
     try:
-        extraction = extract_article(response.content, response.final_url)
+        extraction = extract_article(response.content, response.final_url, response.charset)
     except ExtractionError as exc:
         raise PermanentError(f"{link.url}: {exc}") from exc
     canonical = choose_canonical(response.final_url, extraction.canonical_url)

@@ -173,13 +173,16 @@ class ExtractionError(ValueError):
     """The document is not an HTML article page; the message says what was wrong."""
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> Extraction:
+def extract_article(
+    html: str | bytes, url: str | None = None, charset: str | None = None
+) -> Extraction:
     """Main text and metadata of an article page given as markup or raw bytes.
 
-    Only the first MAX_DOCUMENT_BYTES are read. Raises ExtractionError for empty input,
-    binary data, non-HTML documents and pages without any text.
+    ``charset`` is the one the HTTP Content-Type header named, if any. Only the first
+    MAX_DOCUMENT_BYTES are read. Raises ExtractionError for empty input, binary data,
+    non-HTML documents and pages without any text.
     """
-    markup = _markup(html)
+    markup = _markup(html, charset)
     tree, too_deep = _parse(markup)
     metadata = read_metadata(markup, url)
     paragraphs = main_text_paragraphs(tree, metadata.headlines)
@@ -201,13 +204,13 @@ def extract_article(html: str | bytes, url: str | None = None) -> Extraction:
 # --- input ---------------------------------------------------------------------------------
 
 
-def _markup(document: str | bytes) -> str:
+def _markup(document: str | bytes, charset: str | None) -> str:
     if isinstance(document, bytes | bytearray | memoryview):
         data = bytes(document[:MAX_DOCUMENT_BYTES])
         if not data.strip():
             raise ExtractionError("empty document")
         _reject_binary_signature(data)
-        text = decode_html(data)
+        text = decode_html(data, charset)
     elif isinstance(document, str):
         text = document[:MAX_DOCUMENT_BYTES]
     else:
@@ -236,26 +239,29 @@ def _reject_non_html(text: str) -> None:
         raise ExtractionError("not HTML: no markup found in the document")
 
 
-def decode_html(data: bytes) -> str:
+def decode_html(data: bytes, http_charset: str | None = None) -> str:
     """Text of an HTML document given as bytes; never fails on wrong or missing charsets.
 
     Order: byte-order mark, then UTF-8 (valid UTF-8 is almost never anything else, and
-    pages often declare a legacy charset they no longer use), then the declared charset,
-    then statistical detection; as a last resort the declared charset with replacement
-    characters.
+    pages and servers often declare a legacy charset they no longer use), then the
+    charset of the HTTP header, then the one declared in the page, then statistical
+    detection; as a last resort the named or declared charset with replacement characters.
+    Detection alone misreads pages whose little text sits in much markup, so a charset
+    the server names is worth having.
     """
     body, bom_encoding = EncodingDetector.strip_byte_order_mark(data)
     if bom_encoding:
         return body.decode(bom_encoding, errors="replace")
+    named = _codec(http_charset) if http_charset else None
     declared = _declared_encoding(data)
-    for encoding in ("utf-8", declared):
+    for encoding in ("utf-8", named, declared):
         if encoding and (text := _decode_strict(data, encoding)) is not None:
             return text
     # Detection is statistical and the slowest step, so it only runs when needed.
     detected = _detected_encoding(data)
     if detected and (text := _decode_strict(data, detected)) is not None:
         return text
-    return data.decode(declared or detected or "cp1252", errors="replace")
+    return data.decode(named or declared or detected or "cp1252", errors="replace")
 
 
 def _declared_encoding(data: bytes) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from email.message import Message
 
 import httpx
 
@@ -52,6 +53,15 @@ class FetchResult:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
+
+    @property
+    def charset(self) -> str | None:
+        """The charset the Content-Type header names, if any (not checked against codecs)."""
+        if not self.content_type:
+            return None
+        header = Message()
+        header["content-type"] = self.content_type
+        return header.get_content_charset()
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,40 @@ def test_bytes_in_legacy_or_misdeclared_encodings_decode_correctly(
     assert result.title == body[:20].strip()
 
 
+# A page whose few words sit in much markup: too little text for detection to read.
+SCRIPT_HEAVY_HEAD = "<script>" + "var x = 1; function f(a) { return a + 1; }\n" * 300 + "</script>"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "words"),
+    [
+        ("koi8-r", "Ганьсу и Казахстан подписали соглашение."),
+        ("cp1251", "Ганьсу и Казахстан подписали соглашение."),
+        ("gbk", "甘肃与哈萨克斯坦签署合作协议。"),
+        ("big5", "甘肅與哈薩克斯坦簽署合作協議。"),
+        ("shift_jis", "甘粛とカザフスタンが協力する。"),
+    ],
+)
+def test_the_charset_the_server_names_decodes_an_undeclared_page(encoding: str, words: str) -> None:
+    page = article_page(words, SCRIPT_HEAVY_HEAD, paragraphs=1)
+
+    result = extract_article(page.encode(encoding), charset=encoding.upper())
+
+    assert words in result.text
+
+
+def test_a_server_naming_latin1_for_a_utf8_page_does_not_spoil_it() -> None:
+    page = article_page(RUSSIAN, '<meta charset="utf-8">')
+
+    assert RUSSIAN.strip() in extract_article(page.encode("utf-8"), charset="iso-8859-1").text
+
+
+def test_an_unknown_charset_from_the_server_gives_way_to_the_page_declaration() -> None:
+    page = article_page(RUSSIAN, '<meta charset="windows-1251">' + SCRIPT_HEAVY_HEAD)
+
+    assert RUSSIAN.strip() in extract_article(page.encode("cp1251"), charset="x-no-such").text
+
+
 def test_multibyte_character_cut_by_the_size_cap_does_not_spoil_decoding() -> None:
     data = ("<html><body><p>" + RUSSIAN * 3).encode("utf-8")
     cut = data[: len(data) - 1]  # ends inside a two-byte letter

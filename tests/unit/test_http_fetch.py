@@ -10,9 +10,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from services.ingest.http_fetch import FetchLimits, PermanentFetchError, TransientFetchError, fetch
+from services.common.settings import Settings
+from services.ingest.article_fetcher import ArticleLink, fetch_article
+from services.ingest.http_fetch import (
+    FetchLimits,
+    FetchResult,
+    PermanentFetchError,
+    TransientFetchError,
+    fetch,
+)
 
 LIMITS = FetchLimits(max_bytes=64 * 1024, timeout_seconds=2, deadline_seconds=3, user_agent="test")
+
+
+# Undeclared in the page, and too little text in too much script for detection.
+KOI8_PAGE = (
+    "<html><head><title>Ганьсу и Казахстан</title><script>"
+    + "var x = 1; function f(a) { return a + 1; }\n" * 300
+    + "</script></head><body><article><p>Провинция Ганьсу и Казахстан подписали соглашение."
+    "</p></article></body></html>"
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -57,6 +74,13 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(0.5)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif self.path == "/koi8-page":
+            body = KOI8_PAGE.encode("koi8-r")
+            self.send_response(200)
+            self.send_header("Content-Type", 'text/html; charset="KOI8-R"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/gone":
             self.send_error(404)
         elif self.path == "/busy":
@@ -116,3 +140,28 @@ def test_unreachable_host_is_transient_and_named() -> None:
 def test_only_http_urls_are_fetched(url: str) -> None:
     with pytest.raises(PermanentFetchError, match="only http and https"):
         fetch(url, LIMITS)
+
+
+def test_an_article_is_decoded_with_the_charset_its_server_names(
+    server: str, settings: Settings
+) -> None:
+    article = fetch_article(ArticleLink(url=f"{server}/koi8-page"), settings)
+
+    assert article.title == "Ганьсу и Казахстан"
+    assert "Провинция Ганьсу и Казахстан подписали соглашение." in article.text
+
+
+@pytest.mark.parametrize(
+    ("content_type", "charset"),
+    [
+        ('text/html; charset="GBK"', "gbk"),
+        ("text/html;charset=windows-1251", "windows-1251"),
+        ("text/html", None),
+        ("", None),
+    ],
+)
+def test_the_charset_is_read_from_the_content_type(content_type: str, charset: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    result = FetchResult(url="u", final_url="u", status=200, content=b"", headers=headers)
+
+    assert result.charset == charset
