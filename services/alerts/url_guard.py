@@ -4,8 +4,10 @@ A subscriber chooses the webhook URL, and the alerts worker POSTs to it from ins
 deployment; without this check a subscription could make the worker call Redis, the
 cloud metadata service or an internal admin page. The host name is resolved and every
 address it resolves to is checked, at subscription time and again before each delivery
-(a name can be re-pointed after it was accepted). ``BRI_WEBHOOK_ALLOWED_HOSTS`` lets
-chosen hosts or networks through, e.g. a receiver on 127.0.0.1 in tests.
+(a name can be re-pointed after it was accepted). Delivery then connects to an address
+it checked rather than resolving the name again, so a name re-pointed between the check
+and the connection (DNS rebinding) cannot redirect it. ``BRI_WEBHOOK_ALLOWED_HOSTS``
+lets chosen hosts or networks through, e.g. a receiver on 127.0.0.1 in tests.
 """
 
 from __future__ import annotations
@@ -65,11 +67,15 @@ def resolve(host: str, port: int) -> list[IPAddress]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise UnsafeWebhookURL(f"webhook host {host!r} does not resolve: {exc.strerror}") from exc
-    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    addresses = (ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos)
+    return list(dict.fromkeys(addresses))  # one entry per address, in the resolver's order
 
 
-def check_webhook_url(url: str, allowed_hosts: str = "") -> None:
-    """Raise UnsafeWebhookURL unless ``url`` is http(s) and reaches only public addresses."""
+def check_webhook_url(url: str, allowed_hosts: str = "") -> list[IPAddress]:
+    """Raise UnsafeWebhookURL unless ``url`` is http(s) and reaches only public addresses.
+
+    Returns the addresses checked, to connect to; none for a host allowed by name.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeWebhookURL(f"webhook URL {url!r} must be an http:// or https:// URL with a host")
@@ -82,7 +88,7 @@ def check_webhook_url(url: str, allowed_hosts: str = "") -> None:
         raise UnsafeWebhookURL(f"webhook URL {url!r} has an invalid port") from exc
     allowed_names, allowed_networks = parse_allow_list(allowed_hosts)
     if host in allowed_names:
-        return
+        return []
     if host in METADATA_HOSTS:
         raise UnsafeWebhookURL(f"webhook host {host!r} is a cloud metadata service")
     addresses = resolve(host, port)
@@ -96,3 +102,4 @@ def check_webhook_url(url: str, allowed_hosts: str = "") -> None:
             raise UnsafeWebhookURL(
                 f"webhook host {host!r} resolves to {address}, {reason}; allow it with "
                 "BRI_WEBHOOK_ALLOWED_HOSTS if that is intended")
+    return addresses

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import socket
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
@@ -15,8 +16,9 @@ from services.alerts.email_sender import build_message
 from services.alerts.matcher import keyword_terms, matches
 from services.alerts.subscriptions import Subscription
 from services.alerts.url_guard import UnsafeWebhookURL, check_webhook_url
-from services.alerts.webhook import encode, sign
+from services.alerts.webhook import encode, post_alert, sign
 from services.common.contracts import ArticleEvent, ArticleRef, Pairing, PairingEvent
+from tests.alert_receivers import WebhookReceiver
 
 
 @pytest.mark.parametrize("url", [
@@ -49,6 +51,71 @@ def test_the_allow_list_lets_chosen_hosts_and_networks_through() -> None:
 
 def test_a_public_address_is_accepted() -> None:
     check_webhook_url("https://93.184.215.14/hook", allowed_hosts="")
+
+
+class _RebindingResolver:
+    """A name server that answers the name with the receiver's address once, and with a
+    private address ever after: DNS rebinding, which a local test cannot get from a real
+    resolver."""
+
+    def __init__(self, name: str, first: str, then: str) -> None:
+        self.name, self.first, self.then = name, first, then
+        self.lookups = 0
+        self._real = socket.getaddrinfo
+
+    def __call__(self, host: object, port: object, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+        if host != self.name:
+            return self._real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        self.lookups += 1
+        address = self.first if self.lookups == 1 else self.then
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+def test_a_webhook_is_posted_to_the_address_checked_not_to_a_rebound_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    receiver = WebhookReceiver()
+    try:
+        port = receiver.server.server_address[1]
+        resolver = _RebindingResolver("hooks.example", first="127.0.0.1", then="10.9.9.9")
+        monkeypatch.setattr(socket, "getaddrinfo", resolver)
+        alert = {"alert_id": "a1", "event": "pairing.new"}
+
+        post_alert(f"http://hooks.example:{port}/hook", "secret", alert,
+                   allowed_hosts="127.0.0.1/32", timeout=5, user_agent="test")
+
+        assert resolver.lookups == 1  # checked once, never resolved again to connect
+        assert len(receiver.posts) == 1
+        assert receiver.posts[0].headers["host"] == f"hooks.example:{port}"
+        assert receiver.posts[0].body == encode(alert)
+    finally:
+        receiver.close()
+
+
+def test_a_webhook_tries_each_checked_address_until_one_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    receiver = WebhookReceiver()
+    try:
+        port = receiver.server.server_address[1]
+        closed = socket.socket()
+        closed.bind(("127.0.0.2", port))  # the port is taken but nothing listens: refused
+        real = socket.getaddrinfo
+
+        def two_addresses(host: object, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+            if host == "hooks.example":
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+                        for a in ("127.0.0.2", "127.0.0.1")]
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+        post_alert(f"http://hooks.example:{port}/hook", "secret", {"alert_id": "a2"},
+                   allowed_hosts="127.0.0.0/8", timeout=5, user_agent="test")
+        closed.close()
+
+        assert len(receiver.posts) == 1
+    finally:
+        receiver.close()
 
 
 def _sub(**filter_: object) -> Subscription:
