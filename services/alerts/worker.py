@@ -17,7 +17,7 @@ import redis
 
 from services.alerts import alert_log
 from services.alerts.alert_body import alert_for
-from services.alerts.delivery_claims import DeliveryClaims, claim_key
+from services.alerts.delivery_claims import DeliveryClaims, claim_key, lease_seconds
 from services.alerts.email_sender import send_alert_email
 from services.alerts.matcher import matching
 from services.alerts.subscriptions import SubscriptionStore
@@ -77,7 +77,7 @@ def deliver_alert(payload: dict[str, Any]) -> str:
     if sub is None:
         return "subscription-deleted"
     key = claim_key(sub.id, message.alert["event_id"], message.channel)
-    claims = DeliveryClaims(client)
+    claims = DeliveryClaims(client, lease_seconds(settings.broker_visibility_timeout_seconds))
     token = claims.claim(key)
     if token is None:
         return "already-delivered"

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import json
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from services.alerts import alert_log
+from services.alerts.delivery_claims import DeliveryClaims, claim_key
 from services.alerts.subscriptions import SubscriptionInput, SubscriptionStore, prepare
 from services.cli.pipeline_status import wait_until_idle
 from services.cli.workers import WorkerGroup, WorkerSpec
@@ -52,6 +55,13 @@ def two_alert_workers(redis_db, smtp, settings) -> Iterator[WorkerGroup]:  # typ
     group.start()
     yield group
     group.stop()
+
+
+def _alerts_worker(name: str) -> WorkerGroup:
+    return WorkerGroup([WorkerSpec(name, [
+        sys.executable, "-m", "celery", "-A", "services.alerts.worker", "worker", "-Q",
+        QUEUE_ALERTS, "-n", f"{name}@%h", "-P", "threads", "-c", "4", "--loglevel", "INFO",
+    ])], log_dir=str(LOGS))
 
 
 def _subscription(redis_db, webhook_url: str, settings) -> object:  # type: ignore[no-untyped-def]
@@ -127,3 +137,41 @@ def test_a_webhook_that_keeps_failing_is_dead_lettered_then_replayed(
     assert webhook.wait_for(retries + 2, timeout=30)
     assert wait_until_idle(redis_db, timeout=30)
     assert len(webhook.posts) == retries + 2
+
+
+def test_an_alert_in_flight_when_its_worker_is_killed_is_delivered_by_the_next_worker(
+    smtp, redis_db, settings, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    from services.alerts.worker import app as alerts_app
+
+    visibility = 4
+    # Read by the worker processes: the broker hands a dead worker's message on after this.
+    monkeypatch.setenv("BRI_BROKER_VISIBILITY_TIMEOUT_SECONDS", str(visibility))
+    answer = threading.Event()
+    receiver = WebhookReceiver(on_post=lambda post: answer.wait(30))  # hold the first send
+    sub = _subscription(redis_db, receiver.url, settings)
+    first = _alerts_worker("alerts-doomed")
+    second = _alerts_worker("alerts-next")
+    try:
+        first.start()
+        alerts_app.send_task(TASK_PAIRING_NEW, args=[_event()], queue=QUEUE_ALERTS)
+        assert receiver.wait_for(1, timeout=30)
+        first.processes["alerts-doomed"].kill()  # mid-send: no ack, no confirmation
+        first.processes["alerts-doomed"].wait()
+        receiver.on_post = None
+        answer.set()
+        time.sleep(visibility + 1)
+
+        second.start()
+
+        assert receiver.wait_for(2, timeout=60)
+        assert receiver.posts[1].headers["x-bri-alert-id"] == receiver.posts[0].headers["x-bri-alert-id"]
+        assert wait_until_idle(redis_db, timeout=30)
+        key = claim_key(sub.id, "pairing.new:Gansu|KZ", "webhook")  # type: ignore[attr-defined]
+        assert DeliveryClaims(redis_db).is_sent(key)
+        assert dead_letter.count(redis_db) == 0
+    finally:
+        answer.set()
+        first.stop()
+        second.stop()
+        receiver.close()
