@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,14 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_from: str = "BRI Monitor <alerts@localhost>"
     smtp_timeout_seconds: float = 10.0
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "none", description="starttls: upgrade on connect (port 587); tls: TLS from the start (465)"
+    )
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_ca_file: str = Field(
+        "", description="CA bundle trusted instead of the system's, for a relay with a private CA"
+    )
 
 
 @lru_cache(maxsize=1)
