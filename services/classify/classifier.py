@@ -27,7 +27,7 @@ from services.classify.sentences import line_around, split_line
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 
-CLASSIFIER_VERSION = "1.1.0"
+CLASSIFIER_VERSION = "1.2.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
@@ -55,7 +55,7 @@ class Classifier:
             # Only then can a sentence state a link; most articles skip splitting.
             sentences = _cue_sentences(document, entities, cooperation)
             if provinces:
-                links = self.pairings.extract(folded, sentences)
+                links = self.pairings.extract(document, folded, sentences)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
         sectors = self.sectors.article_sectors(folded, sector_mentions)

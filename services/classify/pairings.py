@@ -67,6 +67,16 @@ class CueSentence(NamedTuple):
 _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]
 
 
+# What follows the place of a dateline opening a sentence, in folded text (dashes are
+# "-"): "BEIJING (Reuters) - ...", "URUMQI, Xinjiang (Xinhua) -- ...", "LANZHOU - ...".
+# A parenthesis followed by "and" or a comma is an aside ("Gansu (China) and ..."), and
+# a bare dash counts only after a place written in capitals (see _dateline_end).
+_DATELINE = re.compile(
+    r"(?:,[^,.()\n-]{1,30})?\s*(?:"
+    r"\([^()\n]{1,40}\)\s*-*\s*(?=[^\s,&])(?!and\b|or\b)"
+    r"|(?P<dash>-{1,2})\s)"
+)
+
 # Words of a list, once "'s" is dropped: what lies between spaces and ",/()-&".
 _LIST_WORD = re.compile(r"[^\s,/()\-&]+")
 
@@ -92,13 +102,13 @@ class PairingExtractor:
         )
         self._gap_cache: dict[str, bool] = {}
 
-    def extract(self, folded: str, sentences: list[CueSentence]) -> list[Link]:
+    def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
         """Links in every sentence holding a province, a country and a cooperation cue."""
         links: list[Link] = []
         for span, mentions, cues in sentences:
             kinds = {m.kind for m in mentions}
             if PROVINCE in kinds and COUNTRY in kinds:
-                links.extend(self._sentence_links(folded, span, mentions, cues))
+                links.extend(self._sentence_links(text, folded, span, mentions, cues))
         return links
 
     def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
@@ -113,18 +123,20 @@ class PairingExtractor:
         return found
 
     def _sentence_links(
-        self, folded: str, span: tuple[int, int], mentions: list[Mention], cues: list[Mention]
+        self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention],
+        cues: list[Mention],
     ) -> list[Link]:
         sectors: list[Mention] = []
         groups: list[_Group] = []
         last: _Group | None = None
+        dateline_end = _dateline_end(text, folded, span, mentions)
         for mention in mentions:
             kind = mention.kind
             if kind == SECTOR:
                 sectors.append(mention)
                 continue
             if kind == PROVINCE:
-                if self._is_venue(folded, span, mention):
+                if mention.start < dateline_end or self._is_venue(folded, span, mention):
                     continue
             elif kind != COUNTRY:
                 continue
@@ -300,3 +312,16 @@ class PairingExtractor:
             gap = gap.replace(separator, " ")
         # A word may qualify an item ("and clean energy"); more is an aside, not a list.
         return len(gap.split()) <= 1
+
+
+def _dateline_end(text: str, folded: str, span: tuple[int, int], mentions: list[Mention]) -> int:
+    """Where a dateline opening the sentence ends, or -1. A dateline names the place a
+    report was filed from ("BEIJING (Reuters) - China signed ... with Kazakhstan"), not a
+    party to what it reports."""
+    first = mentions[0]
+    if first.start != span[0] or first.kind != PROVINCE:
+        return -1
+    match = _DATELINE.match(folded, first.end, span[1])
+    if match is None or (match.group("dash") and not text[first.start : first.end].isupper()):
+        return -1
+    return match.end()

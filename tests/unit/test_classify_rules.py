@@ -50,3 +50,30 @@ def test_a_generic_sector_word_in_a_list_is_a_pairing_sector() -> None:
 
 def test_named_canals_are_not_water_projects() -> None:
     assert classify("Ships queued at the Suez Canal and the Panama Canal.").sectors == []
+
+
+def test_a_dateline_is_where_a_report_was_filed_not_a_party_to_it() -> None:
+    for text in [
+        "BEIJING (Reuters) - China signed an agreement with Kazakhstan to build a copper smelter.",
+        "URUMQI, Xinjiang (Xinhua) -- Kazakhstan and China signed a deal to build a copper smelter.",
+        "SHANGHAI, Dec 3 (Reuters) - Kazakhstan signed a deal with a Chinese steelmaker.",
+        "LANZHOU \u2014 Kazakhstan's investment minister signed an agreement on a copper smelter.",
+        "Hong Kong (CNN Business) A muddled view of US-China trade talks weighs on investors.",
+    ]:
+        assert pairs(classify(text)) == set(), text
+
+
+def test_a_province_after_a_dateline_or_before_an_aside_still_pairs() -> None:
+    for text in [
+        "LANZHOU (Xinhua) -- Gansu and Kazakhstan signed a deal on copper smelting.",
+        "Gansu (China) and Kazakhstan signed a deal on copper smelting.",
+        "Gansu - Kazakhstan cooperation: the two sides signed a deal on copper smelting.",
+    ]:
+        assert pairs(classify(text)) == {("Gansu", "KZ")}, text
+
+
+def test_beijing_that_buys_is_the_government() -> None:
+    labels = classify("Advisers suggested that Beijing resume buying $20 billion in American "
+                      "farm products as part of a trade deal.")
+    assert labels.provinces == []
+    assert pairs(labels) == set()
