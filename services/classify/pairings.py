@@ -73,7 +73,7 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 # a bare dash counts only after a place written in capitals (see _dateline_end).
 _DATELINE = re.compile(
     r"(?:,[^,.()\n-]{1,30})?\s*(?:"
-    r"\([^()\n]{1,40}\)\s*-*\s*(?=[^\s,&])(?!and\b|or\b)"
+    r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
     r"|(?P<dash>-{1,2})\s)"
 )
 
