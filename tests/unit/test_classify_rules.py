@@ -79,8 +79,8 @@ def test_beijing_that_buys_is_the_government() -> None:
     assert pairs(labels) == set()
 
 
-def test_a_dateline_before_a_huge_gap_is_read_in_linear_time() -> None:
+def test_a_parenthesis_before_a_huge_gap_is_read_in_linear_time() -> None:
     # A backtracking pattern would take hours here (pytest-timeout stops it); a linear one
     # a few milliseconds.
-    text = "BEIJING (Reuters)" + " " * 1_000_000 + ", Kazakhstan signed a deal with Gansu."
-    assert pairs(classify(text)) == {("Gansu", "KZ")}
+    text = "Gansu (China)" + " " * 1_000_000 + "and Kazakhstan signed a copper smelter deal."
+    assert pairs(classify(text)) == {("Gansu", "KZ")}  # an aside, not a dateline
