@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import socket
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -53,69 +54,60 @@ def test_a_public_address_is_accepted() -> None:
     check_webhook_url("https://93.184.215.14/hook", allowed_hosts="")
 
 
-class _RebindingResolver:
-    """A name server that answers the name with the receiver's address once, and with a
-    private address ever after: DNS rebinding, which a local test cannot get from a real
-    resolver."""
+class _Resolver:
+    """A name server for one name: each lookup gets the next of ``answers`` (the last one
+    repeats), so the name can be re-pointed after the first lookup, as in DNS rebinding,
+    which a local test cannot get from a real resolver."""
 
-    def __init__(self, name: str, first: str, then: str) -> None:
-        self.name, self.first, self.then = name, first, then
+    def __init__(self, name: str, *answers: list[str]) -> None:
+        self.name, self.answers = name, answers
         self.lookups = 0
         self._real = socket.getaddrinfo
 
     def __call__(self, host: object, port: object, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
         if host != self.name:
             return self._real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        addresses = self.answers[min(self.lookups, len(self.answers) - 1)]
         self.lookups += 1
-        address = self.first if self.lookups == 1 else self.then
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    webhook = WebhookReceiver()
+    yield webhook
+    webhook.close()
 
 
 def test_a_webhook_is_posted_to_the_address_checked_not_to_a_rebound_name(
-    monkeypatch: pytest.MonkeyPatch,
+    receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    receiver = WebhookReceiver()
-    try:
-        port = receiver.server.server_address[1]
-        resolver = _RebindingResolver("hooks.example", first="127.0.0.1", then="10.9.9.9")
-        monkeypatch.setattr(socket, "getaddrinfo", resolver)
-        alert = {"alert_id": "a1", "event": "pairing.new"}
+    port = receiver.server.server_address[1]
+    resolver = _Resolver("hooks.example", ["127.0.0.1"], ["10.9.9.9"])
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    alert = {"alert_id": "a1", "event": "pairing.new"}
 
-        post_alert(f"http://hooks.example:{port}/hook", "secret", alert,
-                   allowed_hosts="127.0.0.1/32", timeout=5, user_agent="test")
+    post_alert(f"http://hooks.example:{port}/hook", "secret", alert,
+               allowed_hosts="127.0.0.1/32", timeout=5, user_agent="test")
 
-        assert resolver.lookups == 1  # checked once, never resolved again to connect
-        assert len(receiver.posts) == 1
-        assert receiver.posts[0].headers["host"] == f"hooks.example:{port}"
-        assert receiver.posts[0].body == encode(alert)
-    finally:
-        receiver.close()
+    assert resolver.lookups == 1  # checked once, never resolved again to connect
+    assert len(receiver.posts) == 1
+    assert receiver.posts[0].headers["host"] == f"hooks.example:{port}"
+    assert receiver.posts[0].body == encode(alert)
 
 
 def test_a_webhook_tries_each_checked_address_until_one_answers(
-    monkeypatch: pytest.MonkeyPatch,
+    receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    receiver = WebhookReceiver()
-    try:
-        port = receiver.server.server_address[1]
-        closed = socket.socket()
-        closed.bind(("127.0.0.2", port))  # the port is taken but nothing listens: refused
-        real = socket.getaddrinfo
+    port = receiver.server.server_address[1]
+    monkeypatch.setattr(socket, "getaddrinfo", _Resolver("hooks.example", ["127.0.0.2", "127.0.0.1"]))
+    with socket.socket() as refusing:
+        refusing.bind(("127.0.0.2", port))  # the port is taken but nothing listens: refused
 
-        def two_addresses(host: object, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
-            if host == "hooks.example":
-                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
-                        for a in ("127.0.0.2", "127.0.0.1")]
-            return real(host, *args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
         post_alert(f"http://hooks.example:{port}/hook", "secret", {"alert_id": "a2"},
                    allowed_hosts="127.0.0.0/8", timeout=5, user_agent="test")
-        closed.close()
 
-        assert len(receiver.posts) == 1
-    finally:
-        receiver.close()
+    assert len(receiver.posts) == 1
 
 
 def _sub(**filter_: object) -> Subscription:
