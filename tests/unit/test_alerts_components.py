@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import socket
+import ssl
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import trustme
 
 from services.alerts.alert_body import alert_for
 from services.alerts.atom import ATOM_NS, render_feed
@@ -19,6 +22,7 @@ from services.alerts.subscriptions import Subscription
 from services.alerts.url_guard import UnsafeWebhookURL, check_webhook_url
 from services.alerts.webhook import encode, post_alert, sign
 from services.common.contracts import ArticleEvent, ArticleRef, Pairing, PairingEvent
+from services.common.errors import TransientError
 from tests.alert_receivers import WebhookReceiver
 
 
@@ -94,6 +98,31 @@ def test_a_webhook_is_posted_to_the_address_checked_not_to_a_rebound_name(
     assert len(receiver.posts) == 1
     assert receiver.posts[0].headers["host"] == f"hooks.example:{port}"
     assert receiver.posts[0].body == encode(alert)
+
+
+def test_an_https_webhook_reached_by_address_still_checks_the_certificate_for_its_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # httpx trusts the test CA
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("hooks.example").configure_cert(tls)
+    receiver = WebhookReceiver(tls=tls)
+    try:
+        port = receiver.server.server_address[1]
+        monkeypatch.setattr(socket, "getaddrinfo", _Resolver("hooks.example", ["127.0.0.1"]))
+
+        post_alert(f"https://hooks.example:{port}/hook", "secret", {"alert_id": "a3"},
+                   allowed_hosts="127.0.0.1/32", timeout=5, user_agent="test")
+        assert len(receiver.posts) == 1
+        monkeypatch.setattr(socket, "getaddrinfo", _Resolver("other.example", ["127.0.0.1"]))
+        with pytest.raises(TransientError, match="certificate"):  # not the name it was issued for
+            post_alert(f"https://other.example:{port}/hook", "secret", {"alert_id": "a4"},
+                       allowed_hosts="127.0.0.1/32", timeout=5, user_agent="test")
+    finally:
+        receiver.close()
 
 
 def test_a_webhook_tries_each_checked_address_until_one_answers(
