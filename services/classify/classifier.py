@@ -122,8 +122,9 @@ def _cue_sentences(
                 sentence = sentences.get(span)
                 if sentence is None:
                     low = bisect_left(entity_starts, span[0])
-                    high = bisect_left(entity_starts, span[1], low)
-                    sentences[span] = CueSentence(span, entities[low:high], [cue])
+                    inside = entities[low : bisect_left(entity_starts, span[1], low)]
+                    kinds = frozenset(m.kind for m in inside)
+                    sentences[span] = CueSentence(span, inside, [cue], kinds)
                 else:
                     sentence.cues.append(cue)
                 break
@@ -134,7 +135,7 @@ def _china_abroad_sentences(sentences: list[CueSentence]) -> int:
     """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
     count = 0
     for sentence in sentences:
-        kinds = {m.kind for m in sentence.mentions}
+        kinds = sentence.kinds
         if COUNTRY in kinds and SECTOR in kinds and (PROVINCE in kinds or CHINA in kinds):
             count += 1
     return count

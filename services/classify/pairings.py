@@ -56,11 +56,13 @@ _CACHED_GAP = 24
 _GAP_CACHE_SIZE = 4096
 
 class CueSentence(NamedTuple):
-    """A sentence holding cooperation cues, with the entities named in it (text order)."""
+    """A sentence holding cooperation cues, with the entities named in it (text order)
+    and their kinds."""
 
     span: tuple[int, int]
     mentions: list[Mention]
     cues: list[Mention]
+    kinds: frozenset[str]
 
 
 # Clause breaks, gap breaks and relative clauses of one sentence, as (start, end) lists.
@@ -86,14 +88,12 @@ class PairingExtractor:
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.venue_openings = frozenset(grammar["venue_openings"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
-        self.clause_breaks: list[str] = grammar["clause_breaks"]
-        self.gap_breaks: list[str] = grammar["gap_breaks"]
-        self.relative_clauses: list[str] = grammar["relative_clauses"]
         self.group_words = frozenset(grammar["group_words"])
         self.group_characters = frozenset(w for w in self.group_words if len(w) == 1)
         self.list_separators: list[str] = grammar["list_separators"]
         lists: dict[str, list[int]] = {}
-        for which, phrases in enumerate((self.clause_breaks, self.gap_breaks, self.relative_clauses)):
+        marker_names = ("clause_breaks", "gap_breaks", "relative_clauses")  # _Markers' order
+        for which, phrases in enumerate(grammar[name] for name in marker_names):
             for phrase in phrases:
                 lists.setdefault(phrase, []).append(which)
         self._marker_lists = [tuple(which_lists) for which_lists in lists.values()]
@@ -105,8 +105,7 @@ class PairingExtractor:
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
         """Links in every sentence holding a province, a country and a cooperation cue."""
         links: list[Link] = []
-        for span, mentions, cues in sentences:
-            kinds = {m.kind for m in mentions}
+        for span, mentions, cues, kinds in sentences:
             if PROVINCE in kinds and COUNTRY in kinds:
                 links.extend(self._sentence_links(text, folded, span, mentions, cues))
         return links

@@ -36,7 +36,7 @@ def _abbreviations() -> frozenset[str]:
 
 
 def split(text: str) -> list[tuple[int, int]]:
-    return _spans(text, 0, len(text))
+    return split_line(text, 0, len(text))
 
 
 def line_around(text: str, offset: int) -> tuple[int, int]:
@@ -46,12 +46,8 @@ def line_around(text: str, offset: int) -> tuple[int, int]:
 
 
 def split_line(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """The spans ``split(text)`` gives for the sentences of the line ``text[start:stop]``."""
-    return _spans(text, start, stop)
-
-
-def _spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """The sentences of ``text[start:stop]``, which starts at the start of a line."""
+    """The spans ``split(text)`` gives for the sentences of ``text[start:stop]``, which
+    starts at the start of a line (and may run over several)."""
     spans: list[tuple[int, int]] = []
     abbreviations = _abbreviations()
     space = _SPACE.match  # matches always: "\s*"
