@@ -27,9 +27,18 @@ class Settings(BaseSettings):
     bulk_max_docs: int = Field(200, description="flush a bulk request at this many documents")
     bulk_max_wait_ms: int = Field(50, description="or after this long since the first waiting")
 
-    poll_interval_seconds: int = Field(300, description="how often each healthy feed is polled")
+    poll_interval_seconds: int = Field(
+        300, description="how often a healthy feed is polled until its entries show how busy it is")
     scheduler_tick_seconds: int = Field(30, description="how often due feeds are looked for")
-    feed_backoff_base_seconds: int = 60
+    # Every poll, however busy the feed or whatever the server asks, lands in these clamps.
+    feed_min_interval_seconds: int = Field(300, description="no feed is polled more often")
+    feed_max_interval_seconds: int = Field(24 * 3600, description="nor less often, while healthy")
+    feed_jitter_fraction: float = Field(0.1, description="random spread of each interval, ±")
+    feed_target_entries_per_poll: float = Field(
+        0.5, description="poll a feed about twice per new entry it publishes")
+    feed_gone_after_days: float = Field(
+        7, description="a feed failing this long without a success is marked gone")
+    feed_backoff_base_seconds: int = 300
     feed_backoff_max_seconds: int = 24 * 3600
     http_timeout_seconds: float = 20.0
     http_total_deadline_seconds: float = 60.0
