@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from services.common.errors import PermanentError
+from services.ingest import schedule
 
 
 class MalformedFeedError(PermanentError):
@@ -32,6 +33,9 @@ class ParsedFeed:
     entries: list[FeedEntry]
     # feedparser recovers from many errors; this says what it had to recover from.
     warning: str | None
+    # How long the document says it may be cached: RSS <ttl>, sy:updatePeriod (seconds).
+    ttl_seconds: float | None = None
+    update_period_seconds: float | None = None
 
 
 def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
@@ -44,7 +48,15 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
         reason = problem or "not a recognised RSS, Atom or JSON feed"
         raise MalformedFeedError(f"{url}: malformed feed ({reason})")
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
-    return ParsedFeed(title=parsed.feed.get("title", ""), entries=entries, warning=problem)
+    channel = parsed.feed
+    return ParsedFeed(
+        title=channel.get("title", ""),
+        entries=entries,
+        warning=problem,
+        ttl_seconds=schedule.ttl_seconds(channel.get("ttl")),
+        update_period_seconds=schedule.update_period_seconds(
+            channel.get("sy_updateperiod"), channel.get("sy_updatefrequency")),
+    )
 
 
 def _entry(raw: feedparser.FeedParserDict, feed_url: str) -> FeedEntry | None:

@@ -19,7 +19,14 @@ from services.common.settings import Settings
 
 
 class FetchError(Exception):
-    """Mixin marker for fetch failures (combined with Transient/Permanent below)."""
+    """Mixin marker for fetch failures (combined with Transient/Permanent below).
+
+    When the server answered with an error status, ``status`` holds it and
+    ``retry_after`` its Retry-After header, so the scheduler can honour both.
+    """
+
+    status: int | None = None
+    retry_after: str | None = None
 
 
 class TransientFetchError(FetchError, TransientError):
@@ -151,6 +158,11 @@ def _check_status(result: FetchResult) -> None:
     status = result.status
     if status == 304 or 200 <= status < 300:
         return
+    error: FetchError
     if status in (408, 425, 429) or status >= 500:
-        raise TransientFetchError(f"{result.url}: server answered HTTP {status}")
-    raise PermanentFetchError(f"{result.url}: server answered HTTP {status}")
+        error = TransientFetchError(f"{result.url}: server answered HTTP {status}")
+    else:
+        error = PermanentFetchError(f"{result.url}: server answered HTTP {status}")
+    error.status = status
+    error.retry_after = result.headers.get("retry-after")
+    raise error

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.common.settings import Settings
-from services.ingest import http_fetch
+from services.ingest import http_fetch, schedule
 from services.ingest.canonical_url import normalise
-from services.ingest.feed_parse import FeedEntry, MalformedFeedError, parse_feed
-from services.ingest.feed_registry import FeedRegistry, feed_id
+from services.ingest.feed_parse import FeedEntry, MalformedFeedError, ParsedFeed, parse_feed
+from services.ingest.feed_registry import FeedRegistry, FeedState, feed_id
 
 log = logging.getLogger(__name__)
+
+# Jitter only spreads polls out; it needs no cryptographic quality.
+_JITTER = random.Random()
+# Only these statuses carry a Retry-After meant for the client's next request (RFC 9110 10.2.3).
+_RETRY_AFTER_STATUSES = {429, 503}
 
 
 @dataclass(frozen=True)
 class PollOutcome:
     feed_url: str
-    status: str  # "updated" | "not-modified" | "error" | "busy"
+    status: str  # "updated" | "not-modified" | "error" | "gone" | "busy" | "removed"
     http_status: int | None = None
     new_entries: int = 0
     error: str | None = None
@@ -63,20 +70,26 @@ def _poll_locked(
     settings: Settings,
     send_entry: Callable[[dict[str, str | None]], None],
 ) -> PollOutcome:
-    state = registry.get(fid)
+    state = registry.find(fid)
+    if state is None:  # removed after this poll was queued
+        return PollOutcome(url, "removed")
+    if state.state == "gone":
+        return PollOutcome(url, "gone", error=state.gone_reason)
+    limits = schedule.ScheduleLimits.from_settings(settings)
     try:
         response = http_fetch.fetch(url, feed_limits(settings), state.etag, state.last_modified)
         parsed = None if response.not_modified else parse_feed(
             response.content, response.final_url, response.content_type
         )
     except (http_fetch.FetchError, MalformedFeedError) as exc:
-        delay = registry.record_failure(
-            fid, str(exc), settings.feed_backoff_base_seconds, settings.feed_backoff_max_seconds
-        )
-        log.warning("feed %s failed (next try in %.0fs): %s", url, delay, exc)
-        return PollOutcome(url, "error", error=str(exc))
+        return _record_failure(url, state, exc, registry, settings, limits)
+    now = time.time()
+    header_hints = schedule.hints_from_headers(response.headers)
     if parsed is None:
-        registry.record_success(fid, 304, settings.poll_interval_seconds, None, None)
+        hints = schedule.ServerHints(max_age=header_hints.max_age, ttl=state.feed_hint_seconds)
+        next_at = schedule.next_poll_after_success(
+            now, state.entries_per_day, hints, limits, _JITTER)
+        registry.record_success(fid, 304, next_at, None, None, now=now)
         return PollOutcome(url, "not-modified", http_status=304)
     new_entries = 0
     for entry in parsed.entries:
@@ -92,14 +105,54 @@ def _poll_locked(
                 raise
             new_entries += 1
         registry.mark_entry_seen(fid, entry.key)
+    rate = schedule.entries_per_day((e.published for e in parsed.entries), now)
+    feed_hint = _feed_hint(parsed)
+    hints = schedule.ServerHints(max_age=header_hints.max_age, ttl=feed_hint)
+    next_at = schedule.next_poll_after_success(now, rate, hints, limits, _JITTER)
     registry.record_success(
         fid,
         response.status,
-        settings.poll_interval_seconds,
+        next_at,
         response.etag,
         response.last_modified,
         title=parsed.title,
+        entries_per_day=rate,
+        feed_hint_seconds=feed_hint,
+        now=now,
     )
     if parsed.warning:
         log.info("feed %s parsed with a recovered error: %s", url, parsed.warning)
     return PollOutcome(url, "updated", http_status=response.status, new_entries=new_entries)
+
+
+def _feed_hint(parsed: ParsedFeed) -> float | None:
+    stated = [h for h in (parsed.ttl_seconds, parsed.update_period_seconds) if h is not None]
+    return max(stated) if stated else None
+
+
+def _record_failure(
+    url: str,
+    state: FeedState,
+    exc: Exception,
+    registry: FeedRegistry,
+    settings: Settings,
+    limits: schedule.ScheduleLimits,
+) -> PollOutcome:
+    """Back off (honouring Retry-After), or mark the feed gone if it is never coming back."""
+    now = time.time()
+    status = getattr(exc, "status", None)
+    error = str(exc)
+    if schedule.is_gone(status, state.first_error_at or now, now, settings.feed_gone_after_days):
+        registry.record_failure(state.id, error, now, status=status, now=now)
+        reason = ("the server answered 410 Gone" if status == 410 else
+                  f"no success for {settings.feed_gone_after_days:g} days")
+        registry.mark_gone(state.id, f"{reason}: {error}", now=now)
+        log.warning("feed %s is gone, no longer polled (%s)", url, reason)
+        return PollOutcome(url, "gone", http_status=status, error=error)
+    retry_after = (schedule.retry_after_seconds(getattr(exc, "retry_after", None), now)
+                   if status in _RETRY_AFTER_STATUSES else None)
+    next_at = schedule.next_poll_after_failure(
+        now, state.error_count + 1, retry_after, limits, _JITTER)
+    registry.record_failure(state.id, error, next_at, status=status, now=now)
+    log.warning("feed %s failed (next try in %.0fs): %s", url, next_at - now, error)
+    return PollOutcome(url, "error", http_status=status, error=error)

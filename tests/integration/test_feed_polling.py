@@ -103,7 +103,8 @@ def test_a_broken_feed_backs_off_exponentially_and_says_why(
     outcome, _ = _poll(url, registry, settings)
     second = registry.get_by_url(url)
     assert second.error_count == 2 and "HTTP 503" in (second.last_error or "")
-    assert second.next_check_at - (second.last_checked_at or 0) == pytest.approx(2 * first_delay)
+    # Doubled, give or take each delay's jitter.
+    assert second.next_check_at - (second.last_checked_at or 0) > 1.5 * first_delay
     assert registry.due() == []  # not hammered while backing off
 
     server.clear_failures()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -136,7 +137,7 @@ def test_a_feed_failing_for_an_hour_is_polled_normally_within_one_interval_of_co
     # The first success resets to the normal interval, not the backed-off one.
     next_at = schedule.next_poll_after_success(clock, None, ServerHints(), LIMITS, rng)
     assert next_at - clock <= LIMITS.default_interval * (1 + LIMITS.jitter_fraction)
-    assert all(b - a >= LIMITS.min_interval for a, b in zip(polls, polls[1:], strict=False))
+    assert all(b - a >= LIMITS.min_interval for a, b in pairwise(polls))
 
 
 def test_gone_after_410_or_days_of_errors() -> None:
