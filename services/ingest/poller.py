@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 _JITTER = random.Random()
 # Only these statuses carry a Retry-After meant for the client's next request (RFC 9110 10.2.3).
 _RETRY_AFTER_STATUSES = {429, 503}
+# Where poll times come from; tests replace it to simulate hours of polling in seconds.
+clock: Callable[[], float] = time.time
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _poll_locked(
         )
     except (http_fetch.FetchError, MalformedFeedError) as exc:
         return _record_failure(url, state, exc, registry, settings, limits)
-    now = time.time()
+    now = clock()
     header_hints = schedule.hints_from_headers(response.headers)
     if parsed is None:
         hints = schedule.ServerHints(max_age=header_hints.max_age, ttl=state.feed_hint_seconds)
@@ -139,7 +141,7 @@ def _record_failure(
     limits: schedule.ScheduleLimits,
 ) -> PollOutcome:
     """Back off (honouring Retry-After), or mark the feed gone if it is never coming back."""
-    now = time.time()
+    now = clock()
     status = getattr(exc, "status", None)
     error = str(exc)
     if schedule.is_gone(status, state.first_error_at or now, now, settings.feed_gone_after_days):
