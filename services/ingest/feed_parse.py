@@ -1,51 +1,31 @@
-"""Feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed...) into entries, via feedparser."""
+"""Feed documents into entries: RSS 0.9x/1.0/2.0 and Atom via feedparser, JSON Feed 1.0/1.1
+via `services.ingest.json_feed` (chosen by content type or a JSON Feed version)."""
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
 
-from services.common.errors import PermanentError
 from services.ingest import schedule
+from services.ingest.feed_types import FeedEntry, MalformedFeedError, ParsedFeed
+from services.ingest.json_feed import is_json_feed, parse_json_feed
 
-
-class MalformedFeedError(PermanentError):
-    pass
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    key: str
-    link: str
-    title: str
-    summary: str
-    published: datetime | None
-    author: str | None
-
-
-@dataclass(frozen=True)
-class ParsedFeed:
-    title: str
-    entries: list[FeedEntry]
-    # feedparser recovers from many errors; this says what it had to recover from.
-    warning: str | None
-    # How long the document says it may be cached: RSS <ttl>, sy:updatePeriod (seconds).
-    ttl_seconds: float | None = None
-    update_period_seconds: float | None = None
+__all__ = ["FeedEntry", "MalformedFeedError", "ParsedFeed", "parse_feed"]
 
 
 def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    if is_json_feed(content, content_type):
+        return parse_json_feed(content, url)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(content, response_headers=headers, sanitize_html=True)
     problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else None
     if not parsed.entries and (problem or not parsed.get("version")):
-        reason = problem or "not a recognised RSS, Atom or JSON feed"
+        reason = problem or "not a recognised RSS or Atom feed, nor a JSON Feed"
         raise MalformedFeedError(f"{url}: malformed feed ({reason})")
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
     channel = parsed.feed
