@@ -1,4 +1,4 @@
-"""The HTTP API: search, articles, pairings and health, plus the web page that uses them.
+"""The HTTP API: search, articles, pairings, feeds and health, plus the web page that uses them.
 
 Run it with `bri api`, or any ASGI server as
 ``uvicorn --factory services.api.app:create_app``.
@@ -13,11 +13,18 @@ import redis
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI
 
-from services.api import routes_health, routes_pairings, routes_search, routes_subscriptions
+from services.api import (
+    routes_feeds,
+    routes_health,
+    routes_pairings,
+    routes_search,
+    routes_subscriptions,
+)
 from services.api.errors import install_error_handlers
 from services.api.web import mount_web_page
 from services.common.es_client import elasticsearch_client
 from services.common.settings import Settings, get_settings
+from services.ingest.feed_registry import FeedRegistry
 
 REDIS_TIMEOUT_SECONDS = 2
 
@@ -29,12 +36,18 @@ def create_app(settings: Settings | None = None, es: Elasticsearch | None = None
         settings.redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
     )
+    # The feed registry reads its hashes as text, as the ingest workers write them.
+    feeds_redis = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         es_client.close()
         redis_client.close()
+        feeds_redis.close()
 
     app = FastAPI(
         title="BRI Monitor",
@@ -46,10 +59,12 @@ def create_app(settings: Settings | None = None, es: Elasticsearch | None = None
     app.state.settings = settings
     app.state.es = es_client
     app.state.redis = redis_client
+    app.state.feed_registry = FeedRegistry(feeds_redis)
     install_error_handlers(app)
     app.include_router(routes_search.router)
     app.include_router(routes_pairings.router)
     app.include_router(routes_health.router)
     app.include_router(routes_subscriptions.router)
+    app.include_router(routes_feeds.router)
     mount_web_page(app)
     return app

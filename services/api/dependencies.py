@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from redis import Redis
 
 from services.common.settings import Settings
+from services.ingest.feed_registry import FeedRegistry
 
 
 def _settings(request: Request) -> Settings:
@@ -23,6 +24,11 @@ def _redis(request: Request) -> Redis:
     return request.app.state.redis  # type: ignore[no-any-return]
 
 
+def _feed_registry(request: Request) -> FeedRegistry:
+    return request.app.state.feed_registry  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
+FeedRegistryDep = Annotated[FeedRegistry, Depends(_feed_registry)]

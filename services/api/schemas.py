@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -133,3 +135,29 @@ class HealthResponse(BaseModel):
     status: str = Field(description="ok, or degraded when a component does not answer")
     elasticsearch: ComponentHealth
     redis: ComponentHealth
+
+
+class FeedHealth(BaseModel):
+    id: str
+    url: str
+    title: str = Field(description="the feed's own title, plain text (empty until first read)")
+    state: Literal["active", "failing", "gone"] = Field(
+        description="gone: 410 or days of errors; no longer polled until added again")
+    last_success_at: str | None = Field(description="last 200 or 304, ISO 8601 UTC")
+    last_error_at: str | None
+    last_error: str | None = Field(description="why the last failed poll failed")
+    consecutive_failures: int
+    last_status: int | None = Field(description="HTTP status of the last poll, if it got one")
+    not_modified_share: float | None = Field(
+        description="of the successful polls, the share answered 304 Not Modified")
+    entries_per_day: float | None = Field(
+        description="from the dates of the entries in its latest document; null if undated")
+    entries_seen: int
+    next_poll_at: str | None = Field(description="ISO 8601 UTC; null once gone")
+    gone_reason: str | None
+
+
+class FeedsResponse(BaseModel):
+    total: int
+    states: dict[str, int] = Field(description="how many feeds are active, failing, gone")
+    feeds: list[FeedHealth] = Field(description="ordered by URL")

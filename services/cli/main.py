@@ -108,8 +108,9 @@ def feeds_add(urls: Annotated[list[str], typer.Argument(help="feed URL(s)")]) ->
     for url in urls:
         if not url.startswith(("http://", "https://")):
             _fail(f"{url}: a feed URL must start with http:// or https://")
-        state, created = registry.add(url)
-        typer.echo(f"{'added' if created else 'already watched'}: {state.url} (id {state.id})")
+        state, result = registry.add_or_revive(url)
+        said = {"added": "added", "revived": "revived (was gone)", "watched": "already watched"}
+        typer.echo(f"{said[result]}: {state.url} (id {state.id})")
 
 
 @feeds_app.command("import")
@@ -153,24 +154,40 @@ def feeds_remove(url: str) -> None:
 
 @feeds_app.command("list")
 def feeds_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every watched feed with its last status, errors and next poll."""
+    """Every watched feed's health: state, last success, last error, 304s, entries a day, next poll."""
+    from services.cli.feeds_table import print_feed_table
     from services.common.celery_app import redis_client
+    from services.ingest.feed_health import feed_health
     from services.ingest.feed_registry import FeedRegistry
 
-    feeds = FeedRegistry(redis_client()).all()
+    now = time.time()
+    feeds = [feed_health(f, now) for f in FeedRegistry(redis_client()).all()]
     if as_json:
         typer.echo(json.dumps([asdict(f) for f in feeds], indent=2))
         return
     if not feeds:
         typer.echo("no feeds; add one with `bri feeds add URL`")
-    for feed in feeds:
-        due = max(0.0, feed.next_check_at - time.time())
-        status = f"HTTP {feed.last_status}" if feed.last_status else "never polled"
-        typer.echo(f"{feed.url}\n    {feed.title or '(untitled)'} | {status} | "
-                   f"{feed.entries_seen} entries seen | next poll in {due:.0f}s")
-        if feed.last_error:
-            typer.secho(f"    last error ({feed.error_count} in a row): {feed.last_error}",
-                        fg=typer.colors.YELLOW)
+        return
+    print_feed_table(feeds, now)
+
+
+@feeds_app.command("export")
+def feeds_export(
+    file: Annotated[Path | None, typer.Argument(help="OPML file to write (default: stdout)")] = None,
+    include_gone: Annotated[bool, typer.Option(help="also list feeds marked gone")] = False,
+) -> None:
+    """Write the watched feeds as OPML 2.0, for a feed reader or `bri feeds import`."""
+    from services.common.celery_app import redis_client
+    from services.ingest.feed_registry import FeedRegistry
+    from services.ingest.opml import opml_document
+
+    feeds = [f for f in FeedRegistry(redis_client()).all() if include_gone or f.state != "gone"]
+    document = opml_document((f.url, f.title) for f in feeds)
+    if file is None:
+        sys.stdout.buffer.write(document)
+        return
+    file.write_bytes(document)
+    typer.echo(f"{len(feeds)} feed(s) written to {file}", err=True)
 
 
 @app.command("poll")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from email.utils import formatdate
 from urllib.parse import urljoin
+from xml.etree import ElementTree as BuildTree
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -35,3 +38,20 @@ def feed_urls_from_opml(content: bytes, base_url: str | None = None) -> list[str
         if absolute.startswith(("http://", "https://")) and absolute not in urls:
             urls.append(absolute)
     return urls
+
+
+def opml_document(feeds: Iterable[tuple[str, str]], title: str = "BRI Monitor feeds") -> bytes:
+    """OPML 2.0 listing ``(url, title)`` feeds, readable by feed readers and `bri feeds import`.
+
+    Built as a tree, so titles and URLs are escaped whatever characters they hold.
+    """
+    root = BuildTree.Element("opml", version="2.0")
+    head = BuildTree.SubElement(root, "head")
+    BuildTree.SubElement(head, "title").text = title
+    BuildTree.SubElement(head, "dateCreated").text = formatdate(usegmt=True)
+    body = BuildTree.SubElement(root, "body")
+    for url, feed_title in feeds:
+        label = feed_title or url
+        BuildTree.SubElement(body, "outline", type="rss", text=label, title=label, xmlUrl=url)
+    BuildTree.indent(root)
+    return BuildTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -29,3 +29,18 @@ def test_entity_expansion_bomb_is_refused() -> None:
 def test_other_documents_are_refused_with_a_reason(content: bytes) -> None:
     with pytest.raises(MalformedOpmlError, match="OPML"):
         feed_urls_from_opml(content)
+
+
+def test_an_exported_list_reads_back_with_every_feed_and_escaped_titles() -> None:
+    from defusedxml import ElementTree
+
+    from services.ingest.opml import opml_document
+
+    feeds = [("https://a.example/feed.xml?x=1&y=2", 'Gansu & "Kazakhstan" <news>'),
+             ("https://b.example/feed.json", "")]
+    document = opml_document(feeds)
+    assert feed_urls_from_opml(document) == [url for url, _ in feeds]
+    root = ElementTree.fromstring(document)
+    assert root.get("version") == "2.0"
+    outlines = root.findall("./body/outline")
+    assert [o.get("title") for o in outlines] == [feeds[0][1], feeds[1][0]]  # untitled: its URL
