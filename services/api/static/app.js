@@ -1,4 +1,4 @@
-// The BRI Monitor web page: search, facets, results and the pairings network.
+// The BRI Monitor web page: search, facets, results, the pairings network and feed health.
 //
 // Everything shown comes from news feeds nobody controls, so no feed text ever reaches
 // innerHTML: text goes in through textContent, and highlight fragments (HTML-escaped by
@@ -27,6 +27,8 @@
   // Answers can arrive out of order; only the latest request of each kind is shown.
   let searchSerial = 0;
   let pairingsSerial = 0;
+  let feedsSerial = 0;
+  const VIEWS = ["articles", "pairings", "feeds"];
 
   const $ = (id) => document.getElementById(id);
 
@@ -501,6 +503,73 @@
     }
   }
 
+  // ---- feeds view ----
+
+  function ago(iso) {
+    if (!iso) return "never";
+    return `${duration(Date.now() - Date.parse(iso))} ago`;
+  }
+
+  function until(iso) {
+    if (!iso) return "never";
+    const wait = Date.parse(iso) - Date.now();
+    return wait < 1000 ? "now" : `in ${duration(wait)}`;
+  }
+
+  function duration(ms) {
+    const seconds = Math.max(0, ms / 1000);
+    if (seconds < 120) return `${Math.round(seconds)} s`;
+    if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+    if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+    return `${(seconds / 86400).toFixed(1)} days`;
+  }
+
+  function feedLink(url) {
+    // Only web addresses become links; anything else stays text.
+    return /^https?:\/\//i.test(url)
+      ? el("a", { className: "feed-url", href: url, rel: "noreferrer noopener" }, url)
+      : el("span", { className: "feed-url" }, url);
+  }
+
+  function feedRow(feed) {
+    const problem = feed.state === "gone" ? `gone: ${feed.gone_reason || ""}` : feed.last_error;
+    const errorCell = problem
+      ? el("td", {}, el("span", { className: "error-text" }, problem), " ",
+        el("span", { className: "feed-url" }, feed.state === "gone" ? "" : ago(feed.last_error_at)))
+      : el("td", {}, "—");
+    return el("tr", { className: "feed-row", "data-state": feed.state, "data-url": feed.url },
+      el("td", {}, el("span", { className: `feed-state ${feed.state}` }, feed.state)),
+      el("td", {}, el("span", { className: "feed-title" }, feed.title || "(untitled)"),
+        feedLink(feed.url)),
+      el("td", { className: "when" }, ago(feed.last_success_at)),
+      errorCell,
+      el("td", { className: "num" }, String(feed.consecutive_failures)),
+      el("td", { className: "num" },
+        feed.not_modified_share === null ? "—" : `${Math.round(feed.not_modified_share * 100)} %`),
+      el("td", { className: "num" },
+        feed.entries_per_day === null ? "—" : feed.entries_per_day.toFixed(1)),
+      el("td", { className: "when" }, until(feed.next_poll_at)));
+  }
+
+  async function loadFeeds() {
+    const serial = ++feedsSerial;
+    $("feeds-summary").textContent = "Loading feeds…";
+    let body;
+    try {
+      body = await getJson("/feeds", new URLSearchParams());
+    } catch (error) {
+      if (serial !== feedsSerial) return;
+      $("feeds-summary").textContent = `Feeds could not be loaded: ${error.message}`;
+      return;
+    }
+    if (serial !== feedsSerial) return;
+    const counts = body.states;
+    $("feeds-summary").textContent = body.total === 0
+      ? "No feeds are watched yet; add one with `bri feeds add URL`."
+      : `${body.total} feeds: ${counts.active} active, ${counts.failing} failing, ${counts.gone} gone`;
+    $("feeds").querySelector("tbody").replaceChildren(...body.feeds.map(feedRow));
+  }
+
   // ---- page state ----
 
   function syncForm() {
@@ -536,21 +605,30 @@
     state.published_from = params.get("published_from") || "";
     state.published_to = params.get("published_to") || "";
     for (const field of FACET_FIELDS) state[field] = params.getAll(field);
-    state.view = params.get("view") === "pairings" ? "pairings" : "articles";
+    state.view = VIEWS.includes(params.get("view")) ? params.get("view") : "articles";
   }
 
   function showView(view) {
     state.view = view;
     $("articles-view").hidden = view !== "articles";
     $("pairings-view").hidden = view !== "pairings";
-    $("tab-articles").setAttribute("aria-pressed", String(view === "articles"));
-    $("tab-pairings").setAttribute("aria-pressed", String(view === "pairings"));
+    // The feeds list has nothing to do with the search: its form and facets step aside.
+    const feeds = view === "feeds";
+    $("feeds-view").hidden = !feeds;
+    for (const id of ["search-form", "search-layout", "active-filters", "status"]) {
+      $(id).hidden = feeds;
+    }
+    for (const name of VIEWS) {
+      $(`tab-${name}`).setAttribute("aria-pressed", String(view === name));
+    }
   }
 
   function refresh() {
     renderActiveFilters();
     saveToAddress();
-    if (state.view === "pairings") {
+    if (state.view === "feeds") {
+      loadFeeds();
+    } else if (state.view === "pairings") {
       // Facet counts still follow the search when the network is shown.
       search();
       loadPairings();
@@ -583,6 +661,8 @@
     $("more").addEventListener("click", loadMore);
     $("tab-articles").addEventListener("click", () => { showView("articles"); refresh(); });
     $("tab-pairings").addEventListener("click", () => { showView("pairings"); refresh(); });
+    $("tab-feeds").addEventListener("click", () => { showView("feeds"); refresh(); });
+    $("feeds-reload").addEventListener("click", loadFeeds);
     $("article-close").addEventListener("click", () => $("article").close());
     loadFromAddress();
     syncForm();
