@@ -239,6 +239,8 @@ class FeedRegistry:
         now: float | None = None,
     ) -> None:
         """A 200 or 304: errors forgotten, health counters updated, next poll scheduled."""
+        if not self.redis.exists(_state_key(fid)):
+            return  # removed while it was being polled: nothing to bring back
         moment = time.time() if now is None else now
         mapping: dict[str, str | float | int] = {
             "last_checked_at": moment,
@@ -276,6 +278,8 @@ class FeedRegistry:
         now: float | None = None,
     ) -> int:
         """Count the error, remember why, schedule the retry; returns the errors in a row."""
+        if not self.redis.exists(_state_key(fid)):
+            return 0  # removed while it was being polled
         moment = time.time() if now is None else now
         errors = int(self.redis.hincrby(_state_key(fid), "error_count", 1))
         if not self.redis.hget(_state_key(fid), "first_error_at"):  # a success clears it
