@@ -43,9 +43,10 @@ def is_json_feed(content: bytes, content_type: str = "") -> bool:
     The version is looked for in the first kilobytes only, so an XML feed never pays for
     a JSON parse; JSON Feed publishers put ``version`` first, as the spec's examples do.
     """
-    if media_type(content_type) in JSON_MEDIA_TYPES:
-        return True
     head = content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if media_type(content_type) in JSON_MEDIA_TYPES:
+        # A server that labels its RSS or Atom as JSON still gets it read as XML.
+        return not head.startswith(b"<")
     if not head.startswith(b"{"):
         return False
     compact = head.replace(b"\\/", b"/")

@@ -81,6 +81,7 @@ def test_detected_by_content_type_or_by_its_version() -> None:
     assert json_feed.is_json_feed(b"\xef\xbb\xbf  \n" + body)  # BOM and whitespace first
     assert not json_feed.is_json_feed(b'{"version": "2.0", "items": []}')
     assert not json_feed.is_json_feed(b"<?xml version='1.0'?><rss/>", "application/rss+xml")
+    assert not json_feed.is_json_feed(b"\n<?xml version='1.0'?><rss/>", "application/json")
     assert [e.link for e in parse_feed(body, "https://news.example/feed.json").entries] == [
         "https://news.example/a"]
 
