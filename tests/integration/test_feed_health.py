@@ -108,6 +108,11 @@ def test_feeds_list_prints_a_table_and_json(polled: dict[str, str]) -> None:
     assert {f["url"]: f["state"] for f in listed} == {
         polled["healthy"]: "active", polled["failing"]: "failing", polled["gone"]: "gone"}
 
+    revived = runner.invoke(cli, ["feeds", "add", polled["gone"]])
+    assert revived.exit_code == 0 and revived.output.startswith("revived (was gone)")
+    again = json.loads(runner.invoke(cli, ["feeds", "list", "--json"]).output)
+    assert next(f for f in again if f["url"] == polled["gone"])["state"] == "active"
+
 
 def test_exported_opml_imports_back_into_an_empty_registry(
     polled: dict[str, str], registry: FeedRegistry, redis_db, tmp_path: Path  # type: ignore[no-untyped-def]

@@ -122,21 +122,24 @@ def test_failures_back_off_exponentially_then_cap() -> None:
 
 
 def test_a_feed_failing_for_an_hour_is_polled_normally_within_one_interval_of_coming_back() -> None:
-    """Simulate the clock: fail every poll for an hour, then the feed answers again."""
+    """Simulate the clock: a feed publishing hourly fails every poll for an hour, then answers."""
     rng = _rng()
+    hourly = 24.0
+    normal = schedule.activity_interval(hourly, LIMITS)
+    assert normal == 1800
     clock, failures, polls = NOW, 0, []
-    first_error_at = clock
-    while clock < NOW + 3600:
+    outage_ends = NOW + 3600
+    while clock < outage_ends:
         polls.append(clock)
         failures += 1
         clock = schedule.next_poll_after_failure(clock, failures, None, LIMITS, rng)
-    assert not schedule.is_gone(500, first_error_at, clock, gone_after_days=7)
-    # Back-off after an hour of failures is still short: the feed is tried again soon.
-    back_at = NOW + 3600
-    assert clock - back_at <= 3600  # the pending back-off is shorter than the outage was
-    # The first success resets to the normal interval, not the backed-off one.
-    next_at = schedule.next_poll_after_success(clock, None, ServerHints(), LIMITS, rng)
-    assert next_at - clock <= LIMITS.default_interval * (1 + LIMITS.jitter_fraction)
+    assert not schedule.is_gone(500, NOW, clock, gone_after_days=7)
+    assert failures >= 4  # backed off: 5, 10, 20 minutes...
+    # ...yet the first poll after the feed is back comes within one normal interval,
+    assert clock - outage_ends <= normal * (1 + LIMITS.jitter_fraction)
+    # and that success puts it straight back on its normal interval.
+    next_at = schedule.next_poll_after_success(clock, hourly, ServerHints(), LIMITS, rng)
+    assert next_at - clock <= normal * (1 + LIMITS.jitter_fraction)
     assert all(b - a >= LIMITS.min_interval for a, b in pairwise(polls))
 
 
