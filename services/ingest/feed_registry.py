@@ -217,7 +217,16 @@ class FeedRegistry:
 
     def defer(self, fid: str, seconds: float) -> None:
         """Push a feed's next check out, so a poll already queued is not queued again."""
-        self._schedule(fid, time.time() + seconds)
+        self.defer_many([fid], seconds)
+
+    def defer_many(self, fids: list[str], seconds: float) -> None:
+        """`defer` for a whole tick's due feeds in one round trip."""
+        at = time.time() + seconds
+        pipe = self.redis.pipeline(transaction=False)
+        for fid in fids:
+            pipe.hset(_state_key(fid), "next_check_at", at)
+            pipe.zadd(SCHEDULE_KEY, {fid: at}, xx=True)
+        pipe.execute()
 
     def acquire_poll_lock(self, fid: str, ttl_seconds: int) -> bool:
         """Only one worker polls a given feed at a time."""
@@ -316,7 +325,3 @@ class FeedRegistry:
     def release_article_url(self, normalised_url: str) -> None:
         self.redis.srem(SEEN_URLS_KEY, normalised_url)
 
-
-def defer(registry: FeedRegistry, fid: str, seconds: float) -> None:
-    """Push a feed's next check out, so a poll already queued is not queued again."""
-    registry.defer(fid, seconds)

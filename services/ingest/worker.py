@@ -20,7 +20,7 @@ from services.common.routing import (
 )
 from services.common.settings import get_settings
 from services.ingest import article_fetcher, poller
-from services.ingest.feed_registry import FeedRegistry, defer
+from services.ingest.feed_registry import FeedRegistry
 
 app = create_app("ingest")
 app.conf.beat_schedule = {
@@ -36,8 +36,9 @@ def poll_due_feeds() -> int:
     settings = get_settings()
     registry = FeedRegistry(redis_client())
     due = registry.due()
+    # Deferred before queuing, so the next tick does not queue them again.
+    registry.defer_many([feed.id for feed in due], settings.poll_interval_seconds)
     for feed in due:
-        defer(registry, feed.id, settings.poll_interval_seconds)
         app.send_task(TASK_POLL_FEED, args=[feed.url])
     return len(due)
 
