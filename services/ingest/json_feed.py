@@ -6,9 +6,11 @@ from the spec: the feed's ``title`` and, per item, ``id``, ``url`` (or ``externa
 ``date_modified``) and ``authors`` (1.1) or ``author`` (1.0), falling back to the
 feed's own authors. Everything else in the document is ignored.
 
-A feed comes from anywhere, so nothing about it is trusted: a document larger than the
-feed byte cap, nested deeper than any feed needs, not UTF-8, or with values of the wrong
-type is refused or skipped with a `MalformedFeedError` naming the problem, never a crash.
+A feed comes from anywhere, so nothing about it is trusted. Fetching already caps it at
+``BRI_MAX_FEED_BYTES``; here a document over ``MAX_DOCUMENT_BYTES`` (for bytes that came
+another way), nested deeper than any feed needs, not UTF-8 or not valid JSON is refused
+with a `MalformedFeedError` naming the problem, and values of the wrong type are ignored
+(an item without a usable link is skipped, as on the XML path) — never a crash.
 HTML content is sanitized with the same sanitizer feedparser applies to RSS and Atom.
 """
 
