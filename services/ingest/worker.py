@@ -36,8 +36,9 @@ def poll_due_feeds() -> int:
     settings = get_settings()
     registry = FeedRegistry(redis_client())
     due = registry.due()
-    # Deferred before queuing, so the next tick does not queue them again.
-    registry.defer_many([feed.id for feed in due], settings.poll_interval_seconds)
+    # Deferred before queuing, so later ticks do not queue them again while the polls
+    # wait in the queue; each poll then sets its feed's real next time.
+    registry.defer_many([feed.id for feed in due], settings.feed_min_interval_seconds)
     for feed in due:
         app.send_task(TASK_POLL_FEED, args=[feed.url])
     return len(due)
