@@ -28,6 +28,10 @@ from services.ingest.feed_types import FeedEntry, MalformedFeedError, ParsedFeed
 
 VERSION_PREFIX = "https://jsonfeed.org/version/1"
 SUPPORTED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
+# Some publishers (and other readers' test feeds) write the bare number instead of the URL;
+# the document is otherwise a JSON Feed, so it is read as one.
+BARE_VERSIONS = ("1", "1.0", "1.1")
+_BARE_VERSION_MARKERS = tuple(f'"version":"{v}"'.encode() for v in BARE_VERSIONS)
 JSON_MEDIA_TYPES = ("application/feed+json", "application/json")
 # Far more than any real feed nests (feed > items > item > authors > author); deeper is hostile.
 MAX_DEPTH = 32
@@ -52,13 +56,20 @@ def is_json_feed(content: bytes, content_type: str = "") -> bool:
     if not head.startswith(b"{"):
         return False
     compact = head.replace(b"\\/", b"/")
-    return b'"version"' in compact and VERSION_PREFIX.encode() in compact
+    if b'"version"' not in compact:
+        return False
+    if VERSION_PREFIX.encode() in compact:
+        return True
+    squeezed = b"".join(compact.split())
+    # With a bare version, a field only JSON Feed has tells it from other JSON with a version.
+    names_a_json_feed_field = b'"home_page_url"' in compact or b'"feed_url"' in compact
+    return names_a_json_feed_field and any(marker in squeezed for marker in _BARE_VERSION_MARKERS)
 
 
 def parse_json_feed(content: bytes, url: str) -> ParsedFeed:
     document = _load(content, url)
     version = document.get("version")
-    if version not in SUPPORTED_VERSIONS:
+    if version not in SUPPORTED_VERSIONS and version not in BARE_VERSIONS:
         raise MalformedFeedError(
             f"{url}: malformed feed (a JSON document whose version {str(version)[:80]!r} is not "
             f"JSON Feed {' or '.join(SUPPORTED_VERSIONS)})"

@@ -16,9 +16,11 @@ needs_corpora = pytest.mark.skipif(not CORPORA.exists(), reason="third-party fee
 
 
 def _json_feed_files() -> list[Path]:
-    """The corpus's JSON Feeds: every file naming the jsonfeed.org version."""
+    """The corpus's JSON Feeds: every file naming the jsonfeed.org version, and gofeed's
+    JSON feeds, which write the version as a bare number."""
     return sorted(p for p in CORPORA.rglob("*") if p.is_file()
-                  and b"jsonfeed.org" in p.read_bytes().replace(b"\\/", b"/"))
+                  and (b"jsonfeed.org" in p.read_bytes().replace(b"\\/", b"/")
+                       or (p.parent.name == "gofeed" and b'"feed_url"' in p.read_bytes())))
 
 
 def _feed(**fields: object) -> bytes:
@@ -32,7 +34,13 @@ def _feed(**fields: object) -> bytes:
 def test_every_json_feed_of_the_corpus_is_read_with_all_its_items() -> None:
     files = _json_feed_files()
     assert {p.name for p in files} == {
-        "json__example.json", "json_feed.json", "json_feed_with_escaped_uris.json"}
+        "json__example.json", "json_feed.json", "json_feed_with_escaped_uris.json",
+        "parser__json__version_json_10.json", "parser__json__version_json_10_expected.json",
+        "parser__json__version_json_11.json", "parser__json__version_json_11_expected.json",
+        "parser__json__version_json_11_deprecated_author.json",
+        "parser__json__version_json_11_deprecated_author_expected.json",
+        "parser__universal__json10_feed.json", "parser__universal__json11_feed.json",
+        "parser__universal__sample.json"}
     for path in files:
         document = json.loads(path.read_bytes())
         feed = parse_feed(path.read_bytes(), f"https://feeds.example/{path.name}")
@@ -80,6 +88,9 @@ def test_detected_by_content_type_or_by_its_version() -> None:
     assert json_feed.is_json_feed(b"[]", "application/json")
     assert json_feed.is_json_feed(b"\xef\xbb\xbf  \n" + body)  # BOM and whitespace first
     assert not json_feed.is_json_feed(b'{"version": "2.0", "items": []}')
+    # A bare version number is read when a field only JSON Feed has is there too.
+    assert json_feed.is_json_feed(b'{"version": "1.1", "feed_url": "https://n.example/f", "items": []}')
+    assert not json_feed.is_json_feed(b'{"version": "1.0", "items": []}')
     assert not json_feed.is_json_feed(b"<?xml version='1.0'?><rss/>", "application/rss+xml")
     assert not json_feed.is_json_feed(b"\n<?xml version='1.0'?><rss/>", "application/json")
     assert [e.link for e in parse_feed(body, "https://news.example/feed.json").entries] == [
@@ -88,7 +99,7 @@ def test_detected_by_content_type_or_by_its_version() -> None:
 
 def test_json_that_is_not_a_json_feed_is_refused_by_name() -> None:
     with pytest.raises(MalformedFeedError, match="is not JSON Feed"):
-        parse_feed(b'{"version": "1.0", "items": []}', "https://x.example/f", "application/json")
+        parse_feed(b'{"version": "2.0", "items": []}', "https://x.example/f", "application/json")
     with pytest.raises(MalformedFeedError, match="must be an object"):
         parse_feed(b"[1, 2]", "https://x.example/f", "application/json")
     with pytest.raises(MalformedFeedError, match="without an items array"):
