@@ -21,6 +21,7 @@ from services.api import (
     routes_subscriptions,
 )
 from services.api.errors import install_error_handlers
+from services.api.routes_metrics import install_request_metrics
 from services.api.web import mount_web_page
 from services.common.es_client import elasticsearch_client
 from services.common.settings import Settings, get_settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, es: Elasticsearch | None = None
     app.state.redis = redis_client
     app.state.feed_registry = FeedRegistry(feeds_redis)
     install_error_handlers(app)
+    install_request_metrics(app)
     app.include_router(routes_search.router)
     app.include_router(routes_pairings.router)
     app.include_router(routes_health.router)

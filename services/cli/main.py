@@ -86,6 +86,26 @@ def services_status() -> None:
         raise typer.Exit(1)
 
 
+@app.command("status")
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Queue depths and lag, workers alive, and tasks finished over the last minute."""
+    import redis as redis_lib
+
+    from services.cli.status_report import gather, render
+    from services.common.celery_app import redis_client
+
+    settings = get_settings()
+    try:
+        report = gather(redis_client())
+    except redis_lib.RedisError as exc:
+        _fail(f"Redis at {settings.redis_url} is unreachable ({exc}); start it with `bri services up`")
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    for line in render(report):
+        typer.echo(line)
+
+
 @app.command("workers")
 def workers(
     scheduler: Annotated[bool, typer.Option(help="also run the periodic feed poll")] = True,
@@ -289,6 +309,9 @@ def api(
 ) -> None:
     """Serve the search API, its OpenAPI docs (/docs) and the web page (/) until Ctrl-C."""
     import uvicorn
+
+    # Before the server processes start, so that they share one metrics directory.
+    import services.common.metrics  # noqa: F401
 
     settings = get_settings()
     host, port = host or settings.api_host, port or settings.api_port

@@ -6,15 +6,12 @@ import time
 
 import redis
 
-from services.common.routing import QUEUE_ALERTS, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
-
-# Kombu's Redis transport keeps delivered-but-unacknowledged messages in this hash.
-UNACKED_KEY = "unacked"
+from services.common.queue_stats import in_progress, queue_states
 
 
 def queue_lengths(client: redis.Redis) -> dict[str, int]:
-    lengths = {q: int(client.llen(q)) for q in (QUEUE_INGEST, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_ALERTS)}
-    lengths["in-progress"] = int(client.hlen(UNACKED_KEY))
+    lengths = {state.queue: state.waiting for state in queue_states(client)}
+    lengths["in-progress"] = in_progress(client)
     return lengths
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from services.common.metrics import MULTIPROC_ENV
 from services.common.routing import QUEUE_ALERTS, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
 from services.common.settings import Settings
 
@@ -46,6 +47,12 @@ def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[Worker
     return specs
 
 
+def _worker_environment() -> dict[str, str]:
+    """This environment without an inherited metrics directory: each worker makes its own,
+    so that one worker's /metrics never sums another's counters."""
+    return {key: value for key, value in os.environ.items() if key != MULTIPROC_ENV}
+
+
 class WorkerGroup:
     """The workers as child processes; stopping the group stops them all, warmly."""
 
@@ -61,7 +68,8 @@ class WorkerGroup:
                 os.makedirs(self.log_dir, exist_ok=True)
                 output = open(os.path.join(self.log_dir, f"{spec.name}.log"), "ab")  # noqa: SIM115
             self.processes[spec.name] = subprocess.Popen(
-                spec.args, stdout=output, stderr=subprocess.STDOUT if output else None
+                spec.args, stdout=output, stderr=subprocess.STDOUT if output else None,
+                env=_worker_environment(),
             )
 
     def wait(self) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 import redis
 from celery import Celery, Task
 
-from services.common import dead_letter
+from services.common import dead_letter, task_hooks
 from services.common.errors import TransientError
 from services.common.routing import TASK_QUEUES
 from services.common.settings import get_settings
@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 
 
 def create_app(stage: str, include: list[str] | None = None) -> Celery:
+    """A stage's app; its tasks get metrics, log context and enqueue times from task_hooks."""
     settings = get_settings()
+    task_hooks.install()
     app = Celery(f"bri-{stage}", broker=settings.redis_url, include=include or [])
     app.conf.update(
         task_serializer="json",

@@ -26,3 +26,6 @@ TASK_QUEUES: dict[str, str] = {
     TASK_ARTICLE_INDEXED: QUEUE_ALERTS,
     TASK_DELIVER_ALERT: QUEUE_ALERTS,
 }
+
+# Every queue a stage consumes, in pipeline order; a queue added to TASK_QUEUES joins it.
+PIPELINE_QUEUES: tuple[str, ...] = tuple(dict.fromkeys(TASK_QUEUES.values()))

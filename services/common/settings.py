@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     java_home: str | None = None
 
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = Field(
+        "json", description="worker logs: one JSON object per line, or text for a terminal"
+    )
+
+    # Each worker serves /metrics on the first free port of its stage's block of ten
+    # (ingest base+10.., classify base+20.., see services/common/metrics_server.py); 0: none.
+    metrics_base_port: int = 9400
+    metrics_host: str = Field("127.0.0.1", description="address worker metrics listen on")
+    # Workers record themselves in Redis this often; `bri status` counts one alive while
+    # its record is fresher than three beats.
+    heartbeat_interval_seconds: float = 5.0
 
     api_host: str = Field("127.0.0.1", description="address `bri api` listens on")
     api_port: int = Field(8000, description="port `bri api` listens on")

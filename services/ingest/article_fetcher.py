@@ -7,6 +7,7 @@ from datetime import datetime
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict
 
+from services.common import log_context, metrics
 from services.common.contracts import ArticleFetched, utcnow
 from services.common.errors import PermanentError
 from services.common.settings import Settings
@@ -33,12 +34,16 @@ def page_limits(settings: Settings) -> http_fetch.FetchLimits:
 
 
 def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:
-    response = http_fetch.fetch(link.url, page_limits(settings))
+    with metrics.time_step("ingest", "fetch-page"):
+        response = http_fetch.fetch(link.url, page_limits(settings))
     try:
-        extraction = extract_article(response.content, response.final_url, response.charset)
+        with metrics.time_step("ingest", "extract"):
+            extraction = extract_article(response.content, response.final_url, response.charset)
     except ExtractionError as exc:
         raise PermanentError(f"{link.url}: {exc}") from exc
     canonical = choose_canonical(response.final_url, extraction.canonical_url)
+    # The id is born here (from the canonical URL); later stages read it from the message.
+    log_context.bind(article_id=article_id(canonical))
     return ArticleFetched(
         article_id=article_id(canonical),
         url=link.url,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.common import log_context, metrics
 from services.common.settings import Settings
 from services.ingest import http_fetch, schedule
 from services.ingest.canonical_url import normalise
@@ -51,6 +52,19 @@ def entry_message(entry: FeedEntry, feed_url: str) -> dict[str, str | None]:
 
 
 def poll_feed(
+    url: str,
+    registry: FeedRegistry,
+    settings: Settings,
+    send_entry: Callable[[dict[str, str | None]], None],
+) -> PollOutcome:
+    log_context.bind(feed_url=url)
+    outcome = _poll(url, registry, settings, send_entry)
+    metrics.FEED_POLLS.labels(outcome=outcome.status).inc()
+    metrics.FEED_NEW_ENTRIES.inc(outcome.new_entries)
+    return outcome
+
+
+def _poll(
     url: str,
     registry: FeedRegistry,
     settings: Settings,
