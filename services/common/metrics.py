@@ -5,9 +5,10 @@ worker with the prefork pool runs its tasks in child processes, and ``bri api
 --workers N`` runs N server processes; in multiprocess mode each process writes its
 counters to memory-mapped files in one directory and whoever serves ``/metrics`` sums
 them, so one endpoint per worker (or API) reports everything its processes did. The
-directory must be chosen before prometheus_client is imported (the library picks its
-storage at import), which is why this module sets it up first thing; a process that
-finds none inherited gets a fresh one of its own.
+directory must be known before the first value is stored, which is why this module
+sets it up first thing (a process that finds none inherited gets a fresh one of its
+own) and then makes the library pick its storage again, in case something imported
+prometheus_client earlier.
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ from prometheus_client import (  # noqa: E402  (must follow the directory set-up
     Counter,
     Histogram,
     multiprocess,
+    values,
 )
+
+# The library chooses in-memory or file-backed values when first imported; choose again
+# now that the directory is set, whatever imported it first.
+values.ValueClass = values.get_value_class()
 
 # Seconds: a classification takes a millisecond, a slow page fetch tens of seconds.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
