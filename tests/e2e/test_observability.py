@@ -1,0 +1,121 @@
+"""Worker metrics and JSON logs, end to end: sample feeds through real workers, Redis and Elasticsearch."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.cli.pipeline_status import wait_until_idle
+from services.cli.workers import WorkerGroup, worker_specs
+from services.common import dead_letter
+from services.common.routing import TASK_POLL_FEED
+from services.common.worker_presence import WorkerPresence, live_workers
+from services.ingest.feed_registry import FeedRegistry
+from services.samplefeeds.corpus import labels_by_file
+from services.samplefeeds.server import start_sample_server
+from tests.metrics_scrape import scrape, value
+
+pytestmark = pytest.mark.e2e
+
+STAGES = ("ingest", "classify", "index", "alerts")
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path) -> Path:
+    return tmp_path / "logs"
+
+
+@pytest.fixture
+def workers(redis_db, es, settings, log_dir: Path) -> Iterator[WorkerGroup]:  # type: ignore[no-untyped-def]
+    group = WorkerGroup(worker_specs(settings, with_scheduler=False), log_dir=str(log_dir))
+    group.start()
+    yield group
+    group.stop()
+
+
+@pytest.fixture
+def sample_server() -> Iterator[Any]:
+    with start_sample_server(0) as server:
+        yield server
+
+
+def _presences(redis_db, timeout: float = 60) -> dict[str, WorkerPresence]:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        by_stage = {w.stage: w for w in live_workers(redis_db)}
+        if all(stage in by_stage for stage in STAGES):
+            return by_stage
+        time.sleep(0.3)
+    raise AssertionError(f"not every stage's worker came up: {sorted(by_stage)}")
+
+
+def _poll_through_workers(server, redis_db) -> None:  # type: ignore[no-untyped-def]
+    from services.ingest.worker import app as ingest_app
+
+    for url in server.feed_urls:
+        ingest_app.send_task(TASK_POLL_FEED, args=[url])
+    assert wait_until_idle(redis_db, timeout=240), "pipeline did not drain"
+
+
+def _json_lines(path: Path) -> list[dict[str, Any]]:
+    # Celery prints its start-up banner as plain text; every log record is a JSON line.
+    lines = [line for line in path.read_text().splitlines() if line.startswith("{")]
+    return [json.loads(line) for line in lines]
+
+
+def test_worker_metrics_move_with_real_tasks_and_logs_follow_an_article(
+    workers, sample_server, redis_db, es, settings, log_dir: Path  # type: ignore[no-untyped-def]
+) -> None:
+    articles = len(labels_by_file())
+    feeds = len(sample_server.feed_urls)
+    registry = FeedRegistry(redis_db)
+    for url in sample_server.feed_urls:
+        registry.add(url)
+    ports = {stage: w.metrics_port for stage, w in _presences(redis_db).items()}
+    assert all(ports.values()), ports
+    before = {stage: scrape(port) for stage, port in ports.items() if port}
+    assert value(before["classify"], "bri_articles_total", stage="classify", outcome="ok") == 0
+
+    _poll_through_workers(sample_server, redis_db)
+    assert dead_letter.count(redis_db) == 0, dead_letter.list_letters(redis_db)
+    es.indices.refresh(index=settings.index_alias)
+    assert es.count(index=settings.index_alias)["count"] == articles
+
+    after = {stage: scrape(port) for stage, port in ports.items() if port}
+    ingest, classify, index = after["ingest"], after["classify"], after["index"]
+    assert value(ingest, "bri_feed_polls_total", outcome="updated") == feeds
+    assert value(ingest, "bri_feed_new_entries_total") == articles
+    assert value(ingest, "bri_articles_total", stage="ingest", outcome="ok") == articles
+    assert value(ingest, "bri_step_duration_seconds_count", stage="ingest", step="extract") == articles
+    # classify runs its tasks in a prefork child: the parent's endpoint still counts them.
+    assert value(classify, "bri_articles_total", stage="classify", outcome="ok") == articles
+    assert value(classify, "bri_task_duration_seconds_count", stage="classify",
+                 task="bri.classify.classify_article") == articles
+    assert value(index, "bri_articles_total", stage="index", outcome="ok") == articles
+    assert value(after["alerts"], "bri_articles_total", stage="alerts", outcome="ok") == articles
+
+    # A second poll: every feed answers 304, the poll counter moves and nothing else does.
+    _poll_through_workers(sample_server, redis_db)
+    again = scrape(ports["ingest"])
+    assert value(again, "bri_feed_polls_total", outcome="not-modified") == feeds
+    assert value(again, "bri_articles_total", stage="ingest", outcome="ok") == articles
+
+    # One article's id runs through the JSON log lines of every stage that handled it.
+    lines = {stage: _json_lines(log_dir / f"{stage}.log") for stage in ("ingest", "classify", "index")}
+    assert all(lines.values())
+    doc = es.search(index=settings.index_alias, size=1, query={"match_all": {}})["hits"]["hits"][0]
+    article_id, feed_url = doc["_id"], doc["_source"].get("feed_url")
+    for stage, records in lines.items():
+        mine = [r for r in records if r.get("article_id") == article_id]
+        assert mine, f"no {stage} log line carries article {article_id}"
+        assert all(r["stage"] == stage and r["task_id"] and r["task"].startswith("bri.") for r in mine)
+        assert any("succeeded" in r["message"] for r in mine)
+    ingest_line = next(r for r in lines["ingest"] if r.get("article_id") == article_id)
+    assert ingest_line["feed_url"] in sample_server.feed_urls
+    if feed_url:
+        assert ingest_line["feed_url"] == feed_url

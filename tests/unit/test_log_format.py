@@ -1,0 +1,65 @@
+"""JSON log lines: one parseable object per record, with the task's bound fields."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from services.common import log_context
+from services.common.log_format import JsonFormatter
+from services.common.task_hooks import is_about_one_article, payload_context
+from tests.builders import classified
+
+
+@pytest.fixture
+def captured() -> Iterator[tuple[logging.Logger, io.StringIO]]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(log_context.ContextFilter())
+    logger = logging.getLogger("bri.test.json")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    yield logger, stream
+    logger.removeHandler(handler)
+    log_context.clear()
+
+
+def test_a_line_carries_the_bound_fields_and_an_error_trace(captured) -> None:  # type: ignore[no-untyped-def]
+    logger, stream = captured
+    log_context.bind(stage="classify", task_id="t-1", article_id="abc", feed_url=None)
+    try:
+        raise ValueError("broken page")
+    except ValueError:
+        logger.exception("could not classify %s", "abc")
+    line = json.loads(stream.getvalue())
+    assert line["message"] == "could not classify abc"
+    assert line["level"] == "error"
+    assert (line["stage"], line["task_id"], line["article_id"]) == ("classify", "t-1", "abc")
+    assert "feed_url" not in line
+    assert "ValueError: broken page" in line["error"]
+
+
+def test_celery_payload_arguments_stay_out_of_the_line(captured) -> None:  # type: ignore[no-untyped-def]
+    logger, stream = captured
+    logger.info("Task received", extra={"data": {"id": "t-2", "args": "[{'text': 'whole article'}]"}})
+    line = json.loads(stream.getvalue())
+    assert line["data"] == {"id": "t-2"}
+
+
+def test_context_is_read_from_every_article_payload_shape() -> None:
+    message = classified(url="https://news.example/a.html")
+    fetched = message.article.model_dump(mode="json", by_alias=True)
+    as_classified = message.model_dump(mode="json", by_alias=True)
+    link = {"url": "https://news.example/a.html", "feed_url": "https://news.example/feed.xml"}
+    assert payload_context([fetched])["article_id"] == message.article.article_id
+    assert payload_context([as_classified])["article_id"] == message.article.article_id
+    assert payload_context([link])["feed_url"] == "https://news.example/feed.xml"
+    assert all(is_about_one_article([p]) for p in (fetched, as_classified, link))
+    assert not is_about_one_article([{"schema": "pairing.new", "article": {"article_id": "x"}}])
+    assert not is_about_one_article(["https://news.example/feed.xml"])
