@@ -31,6 +31,15 @@ log = logging.getLogger(__name__)
 OUTCOMES = {"SUCCESS": "ok", "RETRY": "retry", "FAILURE": "failed"}
 
 _started: dict[str, float] = {}
+
+
+def _redis() -> redis.Redis:
+    from services.common.celery_app import redis_client
+
+    return redis_client()
+
+
+_finished = throughput.BufferedRecorder(_redis)
 _heartbeat: Heartbeat | None = None
 _installed = threading.Lock()
 _is_installed = False
@@ -87,12 +96,7 @@ def _on_task_end(task_id: str, task: Any, args: Any = None, state: str | None = 
         metrics.ARTICLES.labels(stage=stage, outcome=outcome).inc()
     if started is not None:
         metrics.TASK_DURATION.labels(stage=stage, task=task.name).observe(time.perf_counter() - started)
-    try:
-        from services.common.celery_app import redis_client
-
-        throughput.record(redis_client(), stage, outcome)
-    except redis.RedisError as exc:
-        log.debug("throughput not recorded: %s", exc)
+    _finished.add(stage, outcome)
     log_context.clear()
 
 
@@ -104,8 +108,6 @@ def _on_setup_logging(loglevel: Any = None, **_: Any) -> None:
 
 def _on_worker_ready(sender: Any = None, **_: Any) -> None:
     global _heartbeat
-    from services.common.celery_app import redis_client
-
     settings = get_settings()
     app = sender.app
     stage = str(app.main or "unknown").removeprefix("bri-")
@@ -115,7 +117,7 @@ def _on_worker_ready(sender: Any = None, **_: Any) -> None:
     presence = WorkerPresence(node=sender.hostname, stage=stage, queues=queues,
                               host=socket.gethostname(), pid=os.getpid(), metrics_port=port,
                               started_at=now, last_seen=now)
-    _heartbeat = Heartbeat(redis_client(), presence, settings.heartbeat_interval_seconds)
+    _heartbeat = Heartbeat(_redis(), presence, settings.heartbeat_interval_seconds)
     _heartbeat.start()
 
 
@@ -127,8 +129,13 @@ def _serve(stage: str) -> int | None:
 
 
 def _on_worker_shutdown(**_: Any) -> None:
+    _finished.flush()
     if _heartbeat is not None:
         _heartbeat.stop()
+
+
+def _on_pool_process_shutdown(**_: Any) -> None:
+    _finished.flush()
 
 
 def install() -> None:
@@ -143,4 +150,5 @@ def install() -> None:
         signals.setup_logging.connect(_on_setup_logging, weak=False)
         signals.worker_ready.connect(_on_worker_ready, weak=False)
         signals.worker_shutdown.connect(_on_worker_shutdown, weak=False)
+        signals.worker_process_shutdown.connect(_on_pool_process_shutdown, weak=False)
         _is_installed = True

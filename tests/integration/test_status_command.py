@@ -67,6 +67,8 @@ def test_status_shows_depth_lag_then_the_worker_that_drains_the_queue(
         assert _wait_for(lambda: any(w.stage == "classify" for w in live_workers(redis_db)), 60), \
             (tmp_path / "classify.log").read_text()
         assert _wait_for(lambda: _queue(_status(), "index")["waiting"] == 5, 60)
+        # Workers write their finished-task counts to Redis once a second.
+        assert _wait_for(lambda: _status()["finished"].get("classify") == {"ok": 5}, 10)
         running = _status()
         assert _queue(running, "classify")["waiting"] == 0
         (worker,) = running["workers"]
