@@ -82,3 +82,26 @@ def test_status_shows_depth_lag_then_the_worker_that_drains_the_queue(
         group.stop()
     # A worker that stops cleanly is gone from the status at once.
     assert _status()["workers"] == []
+
+
+def test_a_killed_worker_drops_out_of_the_status_after_three_missed_beats(
+    redis_db, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import signal
+
+    monkeypatch.setenv("BRI_HEARTBEAT_INTERVAL_SECONDS", "1")
+    spec = next(s for s in worker_specs(settings, with_scheduler=False) if s.name == "classify")
+    group = WorkerGroup([spec], log_dir=str(tmp_path))
+    group.start()
+    try:
+        assert _wait_for(lambda: len(_status()["workers"]) == 1, 60), (tmp_path / "classify.log").read_text()
+        time.sleep(2.5)  # beats keep it listed well past its first record's lifetime
+        assert len(_status()["workers"]) == 1
+        process = group.processes["classify"]
+        process.send_signal(signal.SIGKILL)  # no clean shutdown, no record removed
+        process.wait()
+        killed_at = time.monotonic()
+        assert _wait_for(lambda: _status()["workers"] == [], 10)
+        assert time.monotonic() - killed_at <= 3 * 1 + 1
+    finally:
+        group.stop()
