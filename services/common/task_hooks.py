@@ -26,14 +26,13 @@ from services.common.routing import TASK_QUEUES
 from services.common.settings import get_settings
 from services.common.worker_presence import Heartbeat, WorkerPresence
 
-log = logging.getLogger(__name__)
-
 OUTCOMES = {"SUCCESS": "ok", "RETRY": "retry", "FAILURE": "failed"}
 
 _started: dict[str, float] = {}
 
 
 def _redis() -> redis.Redis:
+    # Imported late: the app factory imports this module to install the hooks.
     from services.common.celery_app import redis_client
 
     return redis_client()
