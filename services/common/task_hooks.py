@@ -82,8 +82,7 @@ def _stamp_enqueue_time(headers: dict[str, Any] | None = None, **_: Any) -> None
 
 def _on_task_start(task_id: str, task: Any, args: Any = None, **_: Any) -> None:
     _started[task_id] = time.perf_counter()
-    log_context.clear()
-    log_context.bind(stage=stage_of(task), task=task.name, task_id=task_id, **payload_context(args))
+    log_context.start(stage=stage_of(task), task=task.name, task_id=task_id, **payload_context(args))
 
 
 def _on_task_end(task_id: str, task: Any, args: Any = None, state: str | None = None, **_: Any) -> None:

@@ -32,7 +32,8 @@ def captured() -> Iterator[tuple[logging.Logger, io.StringIO]]:
 
 def test_a_line_carries_the_bound_fields_and_an_error_trace(captured) -> None:  # type: ignore[no-untyped-def]
     logger, stream = captured
-    log_context.bind(stage="classify", task_id="t-1", article_id="abc", feed_url=None)
+    log_context.start(stage="classify", task_id="t-1", feed_url=None)
+    log_context.bind(article_id="abc")
     try:
         raise ValueError("broken page")
     except ValueError:
@@ -43,6 +44,14 @@ def test_a_line_carries_the_bound_fields_and_an_error_trace(captured) -> None:  
     assert (line["stage"], line["task_id"], line["article_id"]) == ("classify", "t-1", "abc")
     assert "feed_url" not in line
     assert "ValueError: broken page" in line["error"]
+
+
+def test_fields_bound_outside_a_task_are_not_carried(captured) -> None:  # type: ignore[no-untyped-def]
+    logger, stream = captured
+    log_context.clear()
+    log_context.bind(feed_url="https://news.example/feed.xml")
+    logger.info("polled")
+    assert "feed_url" not in json.loads(stream.getvalue())
 
 
 def test_celery_payload_arguments_stay_out_of_the_line(captured) -> None:  # type: ignore[no-untyped-def]
