@@ -13,7 +13,7 @@ import pytest
 from services.cli.pipeline_status import wait_until_idle
 from services.cli.workers import WorkerGroup, worker_specs
 from services.common import dead_letter
-from services.common.routing import TASK_POLL_FEED
+from services.common.routing import TASK_FETCH_ARTICLE, TASK_POLL_FEED
 from services.common.worker_presence import WorkerPresence, live_workers
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.corpus import labels_by_file
@@ -119,3 +119,22 @@ def test_worker_metrics_move_with_real_tasks_and_logs_follow_an_article(
     assert ingest_line["feed_url"] in sample_server.feed_urls
     if feed_url:
         assert ingest_line["feed_url"] == feed_url
+
+
+def test_a_dead_lettered_article_counts_as_failed_and_its_log_line_names_it(
+    workers, sample_server, redis_db, es, log_dir: Path  # type: ignore[no-untyped-def]
+) -> None:
+    from services.ingest.worker import app as ingest_app
+
+    port = _presences(redis_db)["ingest"].metrics_port
+    assert port
+    missing = f"{sample_server.base_url}/articles/no-such-article.html"
+    ingest_app.send_task(TASK_FETCH_ARTICLE, args=[{"url": missing, "feed_url": None}])
+    assert wait_until_idle(redis_db, timeout=60)
+    assert dead_letter.count(redis_db) == 1
+    text = scrape(port)
+    assert value(text, "bri_articles_total", stage="ingest", outcome="failed") == 1
+    assert value(text, "bri_articles_total", stage="ingest", outcome="ok") == 0
+    failures = [r for r in _json_lines(log_dir / "ingest.log")
+                if r.get("article_url") == missing and r["level"] in ("warning", "error")]
+    assert failures and all(r["stage"] == "ingest" and r["task_id"] for r in failures)
