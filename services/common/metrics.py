@@ -80,7 +80,8 @@ STEP_DURATION = Histogram(
 )
 FEED_POLLS = Counter(
     "bri_feed_polls_total",
-    "Feed polls by outcome: updated, not-modified, error, busy (another poll held the feed).",
+    "Feed polls by outcome: updated, not-modified, error, gone, busy (another poll held "
+    "the feed), removed (the feed went while its poll waited).",
     ["outcome"],
 )
 FEED_NEW_ENTRIES = Counter(
