@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import os
 
+from tests.local_servers import FEED_SERVER_ALLOW_LIST
+
+# Fetching refuses loopback addresses; the feed servers tests start listen on one port,
+# and the allow list (inherited by worker processes) names it and nothing else.
+os.environ["BRI_FETCH_ALLOWED_HOSTS"] = FEED_SERVER_ALLOW_LIST
 os.environ.setdefault("BRI_REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("BRI_INDEX_ALIAS", "bri-test-articles")
 os.environ.setdefault("BRI_BULK_MAX_WAIT_MS", "20")
@@ -22,6 +27,8 @@ from pathlib import Path
 import pytest
 
 from services.common.settings import Settings, get_settings
+
+get_settings.cache_clear()  # in case anything read the settings before the lines above
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"

@@ -14,7 +14,7 @@ from typing import Literal
 import redis
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.alerts.url_guard import check_webhook_url
+from services.alerts.webhook import check_webhook_url
 from services.common.contracts import utcnow
 from services.search.errors import InvalidSearch
 from services.search.labels import vocabulary

@@ -2,9 +2,10 @@
 
 The body is signed with HMAC-SHA256 under the subscription's secret and the signature
 sent as ``X-BRI-Signature: sha256=<hex>``, so the receiver can tell our alerts from
-forged ones. Redirects are not followed: they could lead past the address check, and
-the connection goes to an address the check accepted (see ``url_guard``), with the
-URL's host name still sent as Host and, for https, as the TLS server name.
+forged ones. The URL is checked when the subscription is saved and the connection is
+checked again when it is opened (``services.common.address_guard``: a name can be
+re-pointed after it was accepted, and the connection goes to the address checked).
+Redirects are not followed: a receiver has no reason to send one.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import hashlib
 import hmac
 import json
 from typing import Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from services.alerts.url_guard import IPAddress, UnsafeWebhookURL, check_webhook_url
+from services.common.address_guard import AddressRefused, FetchPolicy, guarded_client
 from services.common.errors import PermanentError, TransientError
 
 SIGNATURE_HEADER = "X-BRI-Signature"
@@ -31,12 +32,26 @@ def encode(alert: dict[str, Any]) -> bytes:
     return json.dumps(alert, ensure_ascii=False, sort_keys=True).encode()
 
 
+def check_webhook_url(url: str, allowed_hosts: str = "") -> None:
+    """Raise AddressRefused unless ``url`` is http(s), without credentials, and reaches
+    only public addresses (or ones ``allowed_hosts`` lists)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AddressRefused(f"webhook URL {url!r} must be an http:// or https:// URL with a host")
+    if parts.username or parts.password:
+        raise AddressRefused("webhook URL must not carry credentials; sign with the secret")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise AddressRefused(f"webhook URL {url!r} has an invalid port") from exc
+    try:
+        FetchPolicy.for_webhooks(allowed_hosts).addresses_to_connect(parts.hostname, port)
+    except AddressRefused as exc:
+        raise AddressRefused(f"webhook {url}: {exc}") from exc
+
+
 def post_alert(url: str, secret: str, alert: dict[str, Any], *, allowed_hosts: str,
                timeout: float, user_agent: str) -> None:
-    try:
-        addresses = check_webhook_url(url, allowed_hosts)
-    except UnsafeWebhookURL as exc:
-        raise PermanentError(str(exc)) from exc
     body = encode(alert)
     headers = {
         "Content-Type": "application/json",
@@ -44,7 +59,16 @@ def post_alert(url: str, secret: str, alert: dict[str, Any], *, allowed_hosts: s
         "User-Agent": user_agent,
         "X-BRI-Alert-Id": alert["alert_id"],
     }
-    response = _post(url, addresses, body, headers, timeout)
+    policy = FetchPolicy.for_webhooks(allowed_hosts)
+    try:
+        with guarded_client(policy, timeout=timeout, follow_redirects=False) as client:
+            response = client.post(url, content=body, headers=headers)
+    except AddressRefused as exc:
+        raise PermanentError(f"webhook {url}: {exc}") from exc
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise PermanentError(f"webhook {url}: invalid URL ({exc})") from exc
+    except httpx.HTTPError as exc:
+        raise TransientError(f"webhook {url} unreachable: {exc}") from exc
     if response.is_success:
         return
     message = f"webhook {url} answered HTTP {response.status_code}"
@@ -52,30 +76,3 @@ def post_alert(url: str, secret: str, alert: dict[str, Any], *, allowed_hosts: s
     if response.status_code in (408, 425, 429) or response.status_code >= 500:
         raise TransientError(message)
     raise PermanentError(message)
-
-
-def _post(url: str, addresses: list[IPAddress], body: bytes, headers: dict[str, str],
-          timeout: float) -> httpx.Response:
-    """POST to the checked addresses in turn (as connecting by name would), or by name."""
-    parts = urlsplit(url)
-    targets: list[tuple[str, dict[str, Any]]] = [(url, {})]
-    if addresses:
-        headers = {**headers, "Host": parts.netloc}
-        extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
-        targets = [(_with_address(parts, address), extensions) for address in addresses]
-    failure: httpx.HTTPError | None = None
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        for target, extensions in targets:
-            try:
-                return client.post(target, content=body, headers=headers, extensions=extensions)
-            except httpx.ConnectError as exc:
-                failure = exc  # the next address may answer
-            except httpx.HTTPError as exc:
-                raise TransientError(f"webhook {url} unreachable: {exc}") from exc
-    raise TransientError(f"webhook {url} unreachable: {failure}") from failure
-
-
-def _with_address(parts: SplitResult, address: IPAddress) -> str:
-    host = f"[{address}]" if address.version == 6 else str(address)
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))

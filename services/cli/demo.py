@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import typer
 
-from services.common.settings import get_settings
+from services.common.settings import Settings, get_settings
 
 
 def run_demo(query: str, port: int) -> int:
@@ -34,6 +35,7 @@ def run_demo(query: str, port: int) -> int:
     log_dir = settings.state_dir / "demo-logs"
     with start_sample_server(port) as feeds_server:
         typer.secho(f"2/5 sample feeds served at {feeds_server.base_url}", bold=True)
+        settings = allow_fetching_from(f"127.0.0.1:{feeds_server.port}")
         registry = FeedRegistry(redis_client())
         for url in feeds_server.feed_urls:
             registry.add(url)
@@ -68,3 +70,15 @@ def run_demo(query: str, port: int) -> int:
     print_hits(es.search(index=settings.index_alias, **body).body)
     typer.echo("Redis and Elasticsearch keep running; stop them with `bri services down`.")
     return 0
+
+
+def allow_fetching_from(entry: str) -> Settings:
+    """Add ``entry`` to BRI_FETCH_ALLOWED_HOSTS, here and in workers started from now on.
+
+    The sample feeds are served on loopback, which fetching refuses unless allowed; only
+    the demo's own server is added, to whatever the operator allowed already.
+    """
+    current = os.environ.get("BRI_FETCH_ALLOWED_HOSTS", "")
+    os.environ["BRI_FETCH_ALLOWED_HOSTS"] = ",".join(filter(None, [current, entry]))
+    get_settings.cache_clear()  # settings are read once per process
+    return get_settings()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     max_feed_bytes: int = 10 * 1024 * 1024
     max_page_bytes: int = 5 * 1024 * 1024
     user_agent: str = "BRI-Monitor/0.1 (news monitoring; feed reader)"
+    # Feeds and pages never reach loopback, private, link-local or metadata addresses
+    # (services/common/address_guard.py) unless listed here: comma-separated hosts,
+    # host:port entries or CIDRs, e.g. "feeds.intranet, 127.0.0.1:8765, 10.20.0.0/16".
+    fetch_allowed_hosts: str = ""
+    fetch_allowed_ports: Annotated[tuple[int, ...], NoDecode] = Field(
+        (80, 443, 8080, 8443), description="ports feeds and pages may be fetched from"
+    )
 
     task_max_retries: int = 5
     task_retry_backoff_max_seconds: int = 600
@@ -90,6 +97,13 @@ class Settings(BaseSettings):
     smtp_ca_file: str = Field(
         "", description="CA bundle trusted instead of the system's, for a relay with a private CA"
     )
+
+    @field_validator("fetch_allowed_ports", mode="before")
+    @classmethod
+    def _comma_separated_ports(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
 
 
 @lru_cache(maxsize=1)

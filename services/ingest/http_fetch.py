@@ -3,7 +3,10 @@
 Feeds and pages come from servers we don't control, so every response is read as a
 stream with a byte cap and an overall deadline (a server that drips one byte a second
 must not hold a worker forever), and every failure becomes a FetchError whose message
-names the URL and the problem, marked transient (retry later) or permanent.
+names the URL and the problem, marked transient (retry later) or permanent. Every
+connection, redirect hops included, goes through the address guard
+(``services.common.address_guard``): a URL reaching an internal address is a permanent
+error naming the address and the rule.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from email.message import Message
 
 import httpx
 
+from services.common.address_guard import AddressRefused, FetchPolicy, guarded_client
 from services.common.errors import PermanentError, TransientError
 from services.common.settings import Settings
 
@@ -77,6 +81,7 @@ class FetchLimits:
     timeout_seconds: float
     deadline_seconds: float
     user_agent: str
+    policy: FetchPolicy = field(default_factory=FetchPolicy)  # public addresses, usual ports
 
     @classmethod
     def from_settings(cls, settings: Settings, max_bytes: int) -> FetchLimits:
@@ -86,6 +91,7 @@ class FetchLimits:
             timeout_seconds=settings.http_timeout_seconds,
             deadline_seconds=settings.http_total_deadline_seconds,
             user_agent=settings.user_agent,
+            policy=FetchPolicy.from_settings(settings),
         )
 
 
@@ -105,8 +111,8 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     started = time.monotonic()
     try:
-        with httpx.Client(
-            timeout=limits.timeout_seconds, follow_redirects=True, max_redirects=5
+        with guarded_client(
+            limits.policy, timeout=limits.timeout_seconds, follow_redirects=True, max_redirects=5
         ) as client, client.stream("GET", url, headers=headers) as response:
             body = _read_capped(response, url, limits, started)
             result = FetchResult(
@@ -116,6 +122,10 @@ def fetch(
                 content=body,
                 headers={k.lower(): v for k, v in response.headers.items()},
             )
+    except AddressRefused as exc:
+        raise PermanentFetchError(f"{url}: {exc}") from exc
+    except httpx.UnsupportedProtocol as exc:  # a redirect to another scheme
+        raise PermanentFetchError(f"{url}: only http and https URLs can be fetched ({exc})") from exc
     except httpx.TooManyRedirects as exc:
         raise PermanentFetchError(f"{url}: too many redirects") from exc
     except httpx.TimeoutException as exc:

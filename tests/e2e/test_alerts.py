@@ -26,6 +26,7 @@ from services.common import dead_letter
 from services.common.routing import TASK_FETCH_ARTICLE
 from services.samplefeeds.server import start_sample_server
 from tests.alert_receivers import SmtpServer, WebhookReceiver
+from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +78,7 @@ def test_a_new_pairing_alerts_the_subscriber_once_on_every_channel(
         assert created.status_code == 201, created.text
         sub = created.json()
 
-        with start_sample_server(0) as server:
+        with start_sample_server(FEED_SERVER_PORT) as server:
             server.set_override("/articles/x.html", ARTICLE.encode())
             url = server.url("/articles/x.html")
             ingest_app.send_task(TASK_FETCH_ARTICLE, args=[{"url": url, "feed_url": None}])

@@ -16,6 +16,7 @@ from services.ingest.poller import poll_feed
 from services.samplefeeds.corpus import labels_by_file
 from services.samplefeeds.server import start_sample_server
 from services.search.query import SearchRequest, build_query
+from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +33,7 @@ def workers(redis_db, es, settings) -> Iterator[WorkerGroup]:  # type: ignore[no
 
 @pytest.fixture
 def sample_server() -> Iterator[object]:
-    with start_sample_server(0) as server:
+    with start_sample_server(FEED_SERVER_PORT) as server:
         yield server
 
 

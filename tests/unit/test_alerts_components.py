@@ -19,8 +19,8 @@ from services.alerts.atom import ATOM_NS, render_feed
 from services.alerts.email_sender import build_message
 from services.alerts.matcher import keyword_terms, matches
 from services.alerts.subscriptions import Subscription
-from services.alerts.url_guard import UnsafeWebhookURL, check_webhook_url
-from services.alerts.webhook import encode, post_alert, sign
+from services.alerts.webhook import check_webhook_url, encode, post_alert, sign
+from services.common.address_guard import AddressRefused
 from services.common.contracts import ArticleEvent, ArticleRef, Pairing, PairingEvent
 from services.common.errors import TransientError
 from tests.alert_receivers import WebhookReceiver
@@ -42,7 +42,7 @@ from tests.alert_receivers import WebhookReceiver
     "http://user:pw@example.org/hook",
 ])
 def test_webhooks_into_the_local_network_are_refused(url: str) -> None:
-    with pytest.raises(UnsafeWebhookURL):
+    with pytest.raises(AddressRefused):
         check_webhook_url(url, allowed_hosts="")
 
 
@@ -50,7 +50,7 @@ def test_the_allow_list_lets_chosen_hosts_and_networks_through() -> None:
     check_webhook_url("http://127.0.0.1:9999/hook", allowed_hosts="127.0.0.1")
     check_webhook_url("http://10.1.2.3/hook", allowed_hosts="example.org, 10.0.0.0/8")
     check_webhook_url("http://localhost/hook", allowed_hosts="localhost")
-    with pytest.raises(UnsafeWebhookURL):
+    with pytest.raises(AddressRefused):
         check_webhook_url("http://10.1.2.3/hook", allowed_hosts="127.0.0.1")
 
 

@@ -13,14 +13,14 @@ import pytest
 from services.common.settings import Settings
 from services.ingest.article_fetcher import ArticleLink, fetch_article
 from services.ingest.http_fetch import (
-    FetchLimits,
     FetchResult,
     PermanentFetchError,
     TransientFetchError,
     fetch,
 )
+from tests.local_servers import FEED_SERVER_ALLOW_LIST, FEED_SERVER_PORT, fetch_limits_allowing
 
-LIMITS = FetchLimits(max_bytes=64 * 1024, timeout_seconds=2, deadline_seconds=3, user_agent="test")
+LIMITS = fetch_limits_allowing(FEED_SERVER_ALLOW_LIST)
 
 
 # Undeclared in the page, and too little text in too much script for detection.
@@ -89,12 +89,13 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = ThreadingHTTPServer(("127.0.0.1", FEED_SERVER_PORT), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+    httpd.server_close()
 
 
 def test_conditional_get_gets_304_with_the_etag(server: str) -> None:
@@ -133,7 +134,7 @@ def test_unreachable_host_is_transient_and_named() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(TransientFetchError, match=f"127.0.0.1:{port}.*unreachable"):
-        fetch(f"http://127.0.0.1:{port}/feed", LIMITS)
+        fetch(f"http://127.0.0.1:{port}/feed", fetch_limits_allowing(f"127.0.0.1:{port}"))
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://x.example/feed", "not a url"])
