@@ -15,6 +15,7 @@ from services.api.app import create_app
 from services.ingest import poller
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.server import SampleServer, start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +34,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def feeds_server() -> Iterator[SampleServer]:
-    with start_sample_server(0) as running:
+    with start_sample_server(FEED_SERVER_PORT) as running:
         yield running
 
 

@@ -18,6 +18,7 @@ from services.common.worker_presence import WorkerPresence, live_workers
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.corpus import labels_by_file
 from services.samplefeeds.server import start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 from tests.metrics_scrape import scrape, value
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +41,7 @@ def workers(redis_db, es, settings, log_dir: Path) -> Iterator[WorkerGroup]:  # 
 
 @pytest.fixture
 def sample_server() -> Iterator[Any]:
-    with start_sample_server(0) as server:
+    with start_sample_server(FEED_SERVER_PORT) as server:
         yield server
 
 

@@ -13,6 +13,7 @@ from services.cli.workers import WorkerGroup, worker_specs
 from services.common.settings import Settings
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.server import SampleServer, start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +31,7 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> bool:
 
 @pytest.fixture
 def feeds_server() -> Iterator[SampleServer]:
-    with start_sample_server(0) as running:
+    with start_sample_server(FEED_SERVER_PORT) as running:
         yield running
 
 

@@ -20,13 +20,14 @@ from services.cli.main import app as cli
 from services.ingest import poller
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.server import SampleServer, start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def server() -> Iterator[SampleServer]:
-    with start_sample_server(0) as running:
+    with start_sample_server(FEED_SERVER_PORT) as running:
         yield running
 
 

@@ -17,6 +17,7 @@ import pytest
 from services.ingest import poller
 from services.ingest.feed_registry import SCHEDULE_KEY, SCHEDULE_MIGRATED_KEY, FeedRegistry
 from services.samplefeeds.server import SampleServer, start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp()
 
@@ -31,7 +32,7 @@ class FakeClock:
 
 @pytest.fixture
 def server() -> Iterator[SampleServer]:
-    with start_sample_server(0) as running:
+    with start_sample_server(FEED_SERVER_PORT) as running:
         yield running
 
 

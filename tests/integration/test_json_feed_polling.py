@@ -11,11 +11,12 @@ import pytest
 from services.ingest import poller
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.server import SampleServer, start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 
 
 @pytest.fixture
 def server() -> Iterator[SampleServer]:
-    with start_sample_server(0) as running:
+    with start_sample_server(FEED_SERVER_PORT) as running:
         yield running
 
 
