@@ -14,6 +14,7 @@ from services.common.settings import Settings
 from services.ingest import http_fetch
 from services.ingest.canonical_url import article_id, choose_canonical
 from services.ingest.extract import ExtractionError, extract_article
+from services.ingest.text_limits import clip_title
 
 
 class ArticleLink(BaseModel):
@@ -49,7 +50,7 @@ def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:
         url=link.url,
         canonical_url=canonical,
         feed_url=link.feed_url,
-        title=extraction.title or link.title,
+        title=clip_title(extraction.title or link.title),
         text=extraction.text,
         summary=_plain(link.summary) or (extraction.description or ""),
         author=extraction.author or link.author,

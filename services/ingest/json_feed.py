@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 from feedparser.sanitizer import _sanitize_html
 
 from services.ingest.feed_types import FeedEntry, MalformedFeedError, ParsedFeed
+from services.ingest.text_limits import clip_title
 
 VERSION_PREFIX = "https://jsonfeed.org/version/1"
 SUPPORTED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
@@ -142,7 +143,7 @@ def _entry(item: dict[str, Any], feed_url: str, feed_author: str | None) -> Feed
     return FeedEntry(
         key=key,
         link=link,
-        title=_text(item.get("title")),
+        title=clip_title(_text(item.get("title"))),
         summary=_summary(item),
         published=_date(item.get("date_published")) or _date(item.get("date_modified")),
         author=_author(item) or feed_author,

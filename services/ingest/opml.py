@@ -11,6 +11,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from services.common.errors import PermanentError
+from services.ingest.xml_entities import dangerous_entity
 
 
 class MalformedOpmlError(PermanentError):
@@ -23,9 +24,15 @@ def feed_urls_from_opml(content: bytes, base_url: str | None = None) -> list[str
     Parsed with defusedxml: an OPML file comes from anywhere, and entity-expansion
     bombs must fail cleanly instead of eating the machine's memory.
     """
+    if entity_problem := dangerous_entity(content):
+        raise MalformedOpmlError(f"OPML document refused: {entity_problem}")
     try:
         root = ElementTree.fromstring(content)
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
+    except DefusedXmlException as exc:  # any entity at all: OPML has no use for them
+        raise MalformedOpmlError(
+            f"OPML document refused: it declares entities or external references ({exc})"
+        ) from exc
+    except ElementTree.ParseError as exc:
         raise MalformedOpmlError(f"not a readable OPML document ({exc})") from exc
     if root.tag.lower() != "opml":
         raise MalformedOpmlError(f"not an OPML document (root element is <{root.tag}>)")
