@@ -19,6 +19,8 @@ import re
 MAX_ENTITY_CHARS = 1_000  # repeated a few thousand times, still only megabytes
 
 _ROOT_START = re.compile(r"<[A-Za-z_:]")
+# &name; or %name; inside a value; character references (&#38;) expand to one character.
+_ENTITY_REFERENCE = re.compile(r"&(?!#)|%[A-Za-z_:]")
 _DECLARATION = re.compile(r"<!ENTITY\s+(%\s+)?(\S+)\s+(.*?)>", re.DOTALL)
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -55,9 +57,9 @@ def dangerous_entity(content: bytes) -> str | None:
             return f"entity {name} is external ({definition.split()[0]}), a file or URL read"
         if parameter:
             return f"parameter entity {name} is declared, which only DTD tricks need"
-        if "&" in definition or "%" in definition:
+        if _ENTITY_REFERENCE.search(definition):
             return f"entity {name} refers to other entities, the shape of an expansion bomb"
-        if len(definition) > MAX_ENTITY_CHARS:
-            return (f"entity {name} is {len(definition)} characters long (limit "
+        if len(value := definition.strip("\"'")) > MAX_ENTITY_CHARS:
+            return (f"entity {name} is {len(value)} characters long (limit "
                     f"{MAX_ENTITY_CHARS}), enough to blow up when repeated")
     return None
