@@ -364,7 +364,9 @@ def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
         return []
     try:
         article = lxml.html.fragment_fromstring(summary, create_parent="div", parser=_parser())
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):
+        # lxml asserts ("too many bodies") when readability's summary of an empty page
+        # is a bare <html></html>: no article there either.
         return []
     return _paragraphs(_block_texts(article))
 
@@ -425,8 +427,9 @@ def combine(primary: list[str], secondary: list[str]) -> list[str]:
     found_by_secondary = _ShingleSet(secondary)
     covered = [found_by_secondary.covers(p) for p in primary]
     agreed = sum(len(_words(p)) for p, c in zip(primary, covered, strict=True) if c)
-    if agreed < MIN_AGREEMENT * sum(len(_words(p)) for p in primary):
-        # Readability read some other part of the page; it has nothing to say here.
+    # Without a covered paragraph (primary text of no words at all agrees vacuously),
+    # or below the agreement share, readability read some other part of the page.
+    if not any(covered) or agreed < MIN_AGREEMENT * sum(len(_words(p)) for p in primary):
         return primary
     first = covered.index(True)
     last = len(covered) - 1 - covered[::-1].index(True)
