@@ -98,6 +98,11 @@ class AddressRefused(ValueError):
     """A URL or connection reaches somewhere outbound requests must not go."""
 
 
+class HostNotFound(AddressRefused):
+    """The name does not resolve: refused when checking a URL, a connection failure (worth
+    retrying: DNS outages pass) when connecting."""
+
+
 def forbidden_reason(address: IPAddress) -> str | None:
     """Why ``address`` must not be connected to, or None for a public address."""
     if address in METADATA_ADDRESSES:
@@ -132,7 +137,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise AddressRefused(f"{host} does not resolve ({exc})") from exc
+        raise HostNotFound(f"{host} does not resolve ({exc})") from exc
     addresses = (ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos)
     return list(dict.fromkeys(addresses))
 
@@ -251,8 +256,12 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        try:
+            addresses = self.policy.addresses_to_connect(host, port)
+        except HostNotFound as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
         failure: Exception | None = None
-        for address in self.policy.addresses_to_connect(host, port):
+        for address in addresses:
             try:
                 return self._backend.connect_tcp(str(address), port, timeout, local_address,
                                                  socket_options)
@@ -281,7 +290,10 @@ class AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
                           socket_options: Iterable[Any] | None = None,
                           ) -> httpcore.AsyncNetworkStream:
         # Resolving blocks; a worker thread keeps the event loop serving other fetches.
-        addresses = await anyio.to_thread.run_sync(self.policy.addresses_to_connect, host, port)
+        try:
+            addresses = await anyio.to_thread.run_sync(self.policy.addresses_to_connect, host, port)
+        except HostNotFound as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
         failure: Exception | None = None
         for address in addresses:
             try:

@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         "", description="CA bundle trusted instead of the system's, for a relay with a private CA"
     )
 
+    @field_validator("fetch_allowed_hosts", "webhook_allowed_hosts")
+    @classmethod
+    def _readable_allow_list(cls, value: str) -> str:
+        from services.common.address_guard import AllowList  # it imports this module
+
+        AllowList.parse(value)  # a typo fails at start-up, not on every fetch
+        return value
+
     @field_validator("fetch_allowed_ports", mode="before")
     @classmethod
     def _comma_separated_ports(cls, value: object) -> object:

@@ -15,11 +15,12 @@ from services.common.address_guard import (
     AddressRefused,
     AllowList,
     FetchPolicy,
+    HostNotFound,
     guarded_async_client,
     guarded_client,
 )
 from services.common.settings import Settings
-from services.ingest.http_fetch import PermanentFetchError, fetch
+from services.ingest.http_fetch import PermanentFetchError, TransientFetchError, fetch
 from tests.local_servers import Answer, RecordingServer, StandInResolver, fetch_limits_allowing
 
 PUBLIC = "93.184.215.14"
@@ -91,6 +92,19 @@ def test_one_internal_address_among_public_ones_refuses_the_name() -> None:
     policy = FetchPolicy(resolver=resolver)
     with pytest.raises(AddressRefused, match=r"127.0.0.1, a loopback address"):
         policy.addresses_to_connect("mixed.example", 80)
+
+
+def test_a_name_that_does_not_resolve_is_a_transient_failure_worth_retrying() -> None:
+    def outage(host: str, port: int) -> list:  # type: ignore[type-arg]
+        raise HostNotFound(f"{host} does not resolve (temporary failure in name resolution)")
+
+    with pytest.raises(TransientFetchError, match=r"news\.example does not resolve"):
+        fetch("http://news.example/feed", fetch_limits_allowing(resolver=outage))
+
+
+def test_a_misspelt_allow_list_fails_when_the_settings_are_read() -> None:
+    with pytest.raises(ValueError, match="invalid port"):
+        Settings(fetch_allowed_hosts="feeds.intranet:http")
 
 
 def test_metadata_names_are_refused_before_any_lookup() -> None:
