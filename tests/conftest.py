@@ -25,10 +25,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from services.common.settings import Settings, get_settings
 
 get_settings.cache_clear()  # in case anything read the settings before the lines above
+
+# Property tests: few examples by default (CI has two cores), many on request. The
+# extractor and classifier take milliseconds an example, too slow for Hypothesis' deadline.
+for name, examples in (("modest", 150), ("thorough", 3000)):
+    hypothesis_settings.register_profile(
+        name, max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("modest")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"

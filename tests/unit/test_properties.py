@@ -4,8 +4,9 @@ pairing's evidence is exactly the text at its offsets.
 Arbitrary text almost never names a province, a country and a cooperation cue in one
 sentence, so the generated text mixes random characters with gazetteer names, cue words
 and the characters that break offset bookkeeping (case changes that alter length,
-combining marks, wide punctuation, line breaks). Example counts are modest: CI has two
-cores.
+combining marks, wide punctuation, line breaks). Example counts come from the Hypothesis
+profile in tests/conftest.py (modest: CI has two cores); `--hypothesis-profile=thorough`
+runs many more.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from __future__ import annotations
 import contextlib
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from services.classify.classifier import get_classifier
 from services.ingest.extract import ExtractionError, extract_article
-
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
 
 NEWS_WORDS = [
     "Gansu", "Kazakhstan", "Xinjiang", "Urumqi", "Henan", "Morocco", "Anhui", "Chile", "Qinghai",
@@ -47,7 +45,6 @@ HTML_PIECES = [
 html_text = st.lists(st.one_of(st.sampled_from(HTML_PIECES), news_text), max_size=40).map("".join)
 
 
-@PROPERTY_SETTINGS
 @given(html_text)
 def test_the_extractor_never_crashes_on_arbitrary_html(html: str) -> None:
     try:
@@ -57,7 +54,6 @@ def test_the_extractor_never_crashes_on_arbitrary_html(html: str) -> None:
     assert isinstance(article.text, str) and "\x00" not in article.text
 
 
-@PROPERTY_SETTINGS
 @given(st.binary(max_size=4096), st.one_of(st.none(), st.sampled_from(
     ["utf-8", "gbk", "koi8-r", "utf-16", "x-nonsense", "", "windows-1252"])))
 def test_the_extractor_never_crashes_on_arbitrary_bytes(data: bytes, charset: str | None) -> None:
@@ -65,7 +61,6 @@ def test_the_extractor_never_crashes_on_arbitrary_bytes(data: bytes, charset: st
         extract_article(data, "https://news.example/a", charset)
 
 
-@PROPERTY_SETTINGS
 @given(text=news_text, title=st.one_of(st.just(""), news_text))
 def test_every_pairing_evidence_is_the_text_at_its_offsets(text: str, title: str) -> None:
     labels = get_classifier().classify(text, title=title)
@@ -79,7 +74,6 @@ def test_every_pairing_evidence_is_the_text_at_its_offsets(text: str, title: str
         assert text[pairing.start : pairing.end] == pairing.evidence
 
 
-@PROPERTY_SETTINGS
 @given(st.text(max_size=2000))
 def test_the_classifier_never_crashes_on_arbitrary_text(text: str) -> None:
     labels = get_classifier().classify(text)
