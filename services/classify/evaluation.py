@@ -9,7 +9,10 @@ label whose positive class is "relevant".
 Labelled passages are JSON lines: ``text``, optional ``title``, ``relevant``,
 ``provinces``, ``countries``, ``sectors`` and ``pairings`` (``province``, ``country``,
 ``sectors``), labelled as the label contract of the design notes says, whatever the
-classifier outputs. ``data/devset.jsonl`` is the project's development set.
+classifier outputs. Optional ``id``, ``lang`` (en, zh, ru), ``source_url`` and ``kinds``
+(tags naming the wording or trap a passage tests: "route", "cross-sentence",
+"trap-cargo", ...) describe a passage; they let scores be broken down, never change them.
+``data/devset.jsonl`` is the project's development set.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ class Example:
     sectors: frozenset[str] = frozenset()
     # (province, country) -> sectors of that pairing
     pairings: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    id: str = ""
+    lang: str = ""
+    source_url: str = ""
+    kinds: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -99,7 +106,13 @@ class Report:
     pairings: Score = field(default_factory=Score)
     pairing_sectors: Score = field(default_factory=Score)
     relevance: Score = field(default_factory=Score)
+    relevance_correct: int = 0
+    relevance_labelled: int = 0
     mistakes: list[Mistake] = field(default_factory=list)
+
+    @property
+    def relevance_accuracy(self) -> float:
+        return self.relevance_correct / self.relevance_labelled if self.relevance_labelled else 1.0
 
     def frequent_labels(self, family: str) -> dict[str, Score]:
         return {
@@ -118,6 +131,7 @@ class Report:
             "pairings": self.pairings.as_dict(),
             "pairing_sectors": self.pairing_sectors.as_dict(),
             "relevance": self.relevance.as_dict(),
+            "relevance_accuracy": round(self.relevance_accuracy, 4),
             "mistakes": [vars(m) for m in self.mistakes],
         }
 
@@ -145,7 +159,8 @@ def parse_example(record: dict[str, Any], line: int = 0) -> Example:
     return Example(
         text=text, title=str(record.get("title", "")), relevant=relevant,
         provinces=labels("provinces"), countries=labels("countries"), sectors=labels("sectors"),
-        pairings=pairings,
+        pairings=pairings, id=str(record.get("id", "")), lang=str(record.get("lang", "")),
+        source_url=str(record.get("source_url", "")), kinds=labels("kinds"),
     )
 
 
@@ -193,6 +208,8 @@ def evaluate(
         if example.relevant is not None:
             report.relevance.add({True} if example.relevant else set(),
                                  {True} if labels.relevant else set())
+            report.relevance_labelled += 1
+            report.relevance_correct += example.relevant == labels.relevant
             if example.relevant != labels.relevant:
                 report.mistakes.append(Mistake(passage, "relevant", [str(example.relevant)], []))
     return report
@@ -220,6 +237,7 @@ def format_report(report: Report, show_mistakes: bool = False) -> str:
     row("pairings (province+country)", report.pairings)
     row("pairing sectors (matched pairs)", report.pairing_sectors)
     row("relevance", report.relevance)
+    rows.append(f"{'relevance accuracy':<34}{report.relevance_accuracy:>21.3f}")
     for family in FAMILIES:
         frequent = report.frequent_labels(family)
         if frequent:

@@ -426,25 +426,52 @@ def demo(
 
 @app.command("eval")
 def eval_command(
-    path: Annotated[str, typer.Argument(help="JSON lines of labelled passages")],
+    paths: Annotated[list[str], typer.Argument(
+        help="labelled passages: JSON-lines files or folders of them, one set each")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     mistakes: Annotated[bool, typer.Option("--mistakes", help="list every passage's misses")] = False,
+    kinds: Annotated[bool, typer.Option("--kinds", help="also score each `kinds` tag")] = False,
 ) -> None:
-    """Precision, recall and F1 of the classifier on labelled passages."""
-    from services.classify.classifier import classify
-    from services.classify.evaluation import DatasetError, evaluate, format_report, load_examples
+    """Precision, recall and F1 of the classifier on labelled passages.
 
-    try:
-        examples = load_examples(Path(path))
-    except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}")
-    except DatasetError as exc:
-        _fail(f"{path}: {exc}")
-    report = evaluate(examples, classify)
+    One set prints its full report; several (``bri eval DEV HELDOUT_DIR``) print their
+    scores side by side, with a column per language where passages name one.
+    """
+    from services.classify.classifier import classify
+    from services.classify.evaluation import DatasetError, format_report
+    from services.classify.evaluation_sets import (
+        LabelledSet,
+        columns,
+        format_kinds,
+        format_side_by_side,
+        load_set,
+    )
+
+    sets: list[LabelledSet] = []
+    for path in paths:
+        try:
+            sets.append(load_set(Path(path)))
+        except OSError as exc:
+            _fail(f"cannot read {path}: {exc.strerror}")
+        except DatasetError as exc:
+            _fail(f"{path}: {exc}")
+    found = columns(sets, classify)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), indent=2))
+        # One set keeps the single report's shape; several are keyed by column name.
+        body = found[0].report.as_dict() if len(found) == 1 else {
+            c.name: c.report.as_dict() for c in found}
+        typer.echo(json.dumps(body, indent=2))
+        return
+    if len(found) == 1:
+        typer.echo(format_report(found[0].report, show_mistakes=mistakes))
     else:
-        typer.echo(format_report(report, show_mistakes=mistakes))
+        typer.echo(format_side_by_side(found))
+        if mistakes:
+            for column in found:
+                if ":" not in column.name:
+                    typer.echo(f"\n{column.name}\n" + format_report(column.report, True))
+    if kinds:
+        typer.echo("\n" + format_kinds(sets, classify))
 
 
 @app.command("reclassify")
