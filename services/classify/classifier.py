@@ -11,6 +11,7 @@ from bisect import bisect_left
 
 from services.classify import relevance
 from services.classify.disambiguation import Disambiguator
+from services.classify.foreign_places import ForeignPlaces
 from services.classify.gazetteer import (
     CHINA,
     COOPERATION,
@@ -38,6 +39,7 @@ class Classifier:
         context = load_json("context.json")
         self.matcher = Matcher(all_terms())
         self.disambiguator = Disambiguator(context)
+        self.foreign_places = ForeignPlaces(context["pairing"])
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
 
@@ -51,13 +53,21 @@ class Classifier:
         provinces, countries, sector_mentions, names_china = _tally(entities)
         links: list[Link] = []
         china_abroad = 0
-        if countries and cooperation and (provinces or names_china):
+        linkable = entities
+        if provinces and cooperation:
+            # A foreign region or city is a party only where a link is stated.
+            foreign = self.foreign_places.find(document, folded, entities, cooperation)
+            if foreign:
+                linkable = sorted(entities + foreign, key=lambda m: m.start)
+        if (countries or linkable is not entities) and cooperation and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting.
-            sentences = _cue_sentences(document, entities, cooperation)
+            sentences = _cue_sentences(document, linkable, cooperation)
             if provinces:
                 links = self.pairings.extract(document, folded, sentences)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
+        # A country named only by a region or city of it counts once a link names it.
+        countries.update(pairing.country for pairing in pairings)
         sectors = self.sectors.article_sectors(folded, sector_mentions)
         for pairing in pairings:
             sectors.update(pairing.sectors)

@@ -88,6 +88,8 @@ class PairingExtractor:
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.venue_openings = frozenset(grammar["venue_openings"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.border_previous = PhraseSet(grammar["border_previous"])
+        self.crossing_cues: list[str] = grammar["crossing_cues"]
         self.group_words = frozenset(grammar["group_words"])
         self.group_characters = frozenset(w for w in self.group_words if len(w) == 1)
         self.list_separators: list[str] = grammar["list_separators"]
@@ -241,6 +243,11 @@ class PairingExtractor:
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
                 group.non_link = self.non_link_previous.longest_suffix(before)
+                # "a land port on the border with Mongolia": a crossing joins the two.
+                if group.non_link and self.border_previous.longest_suffix(before) and any(
+                    cue in folded[span[0] : span[1]] for cue in self.crossing_cues
+                ):
+                    group.non_link = 0
             if group.non_link:
                 return None
         clause_start, clause_end = span
