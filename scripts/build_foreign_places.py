@@ -74,9 +74,9 @@ def main() -> None:
         key = fold(name)
         if key in known or key in stopwords:
             return
-        if not _CJK.search(name) and not _CYRILLIC.search(name):
-            if len(key) < 4 or not _LATIN_NAME.match(name):
-                return
+        latin = not _CJK.search(name) and not _CYRILLIC.search(name)
+        if latin and (len(key) < 4 or not _LATIN_NAME.match(name)):
+            return
         weights[key][code] = max(weights[key].get(code, 0), weight)
         spelling.setdefault(key, name)
         roles.setdefault(key, role)
@@ -96,10 +96,9 @@ def main() -> None:
             offer(variant, code, population, "cities")
         if population >= spec["min_cjk_cyrillic_population"]:
             for alternate in city.get("alternatenames") or []:
-                if _CJK.fullmatch(alternate[:1] or " ") and len(alternate) >= 2 \
-                        and all(_CJK.match(c) for c in alternate):
-                    offer(alternate, code, population, "cities")
-                elif _CYRILLIC.match(alternate[:1] or " ") and len(alternate) >= 4:
+                chinese = len(alternate) >= 2 and all(_CJK.match(c) for c in alternate)
+                russian = len(alternate) >= 4 and _CYRILLIC.match(alternate[:1]) is not None
+                if chinese or russian:
                     offer(alternate, code, population, "cities")
     places: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"regions": [], "cities": []})
     for key, by_country in weights.items():
