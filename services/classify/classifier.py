@@ -10,6 +10,7 @@ import threading
 from bisect import bisect_left
 
 from services.classify import relevance
+from services.classify.actors import ActorLinker
 from services.classify.disambiguation import Disambiguator
 from services.classify.foreign_places import ForeignPlaces
 from services.classify.gazetteer import (
@@ -40,6 +41,7 @@ class Classifier:
         self.matcher = Matcher(all_terms())
         self.disambiguator = Disambiguator(context)
         self.foreign_places = ForeignPlaces(context["pairing"])
+        self.actors = ActorLinker(context["pairing"])
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
 
@@ -64,6 +66,7 @@ class Classifier:
             sentences = _cue_sentences(document, linkable, cooperation)
             if provinces:
                 links = self.pairings.extract(document, folded, sentences)
+                links += self.actors.extract(document, folded, linkable, cooperation)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
