@@ -45,7 +45,7 @@ class ActorLinker:
         self.nouns = frozenset(spec["nouns"])
         self.nouns_cjk = [noun for noun in spec["nouns"] if noun[:1] >= "\u2e80"]
         self.tie_previous = PhraseSet(spec["tie_previous"])
-        self.tie_previous_alone = PhraseSet(spec["tie_previous_alone"])
+        self.tie_previous_alone: list[str] = spec["tie_previous_alone"]
         self.tie_next = tuple(spec["tie_next"])
         self.reference_openings = tuple(spec["reference_openings"])
         self.references = spec["references"]
@@ -108,7 +108,8 @@ class ActorLinker:
         "Shenzhen-based", "headquartered in Hefei", "a Hubei company"."""
         before = folded[max(sentence.start, mention.start - _BEFORE) : mention.start]
         after = folded[mention.end : min(sentence.end, mention.end + _AFTER)]
-        if after.startswith(self.tie_next) or self.tie_previous_alone.longest_suffix(before):
+        # "headquartered in Hefei", "based in Jingjiang in Jiangsu province"
+        if after.startswith(self.tie_next) or any(p in before for p in self.tie_previous_alone):
             return True
         tie = self.tie_previous.longest_suffix(before)
         if tie and self._has_noun(before[: len(before) - tie], last_words=4):

@@ -24,6 +24,7 @@ from services.classify.gazetteer import (
 )
 from services.classify.matcher import Matcher, Mention
 from services.classify.pairings import CueSentence, Link, PairingExtractor
+from services.classify.sector_context import SectorContext
 from services.classify.sectors import SectorScorer
 from services.classify.sentences import line_around, split_line
 from services.classify.textnorm import fold
@@ -44,6 +45,7 @@ class Classifier:
         self.actors = ActorLinker(context["pairing"])
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
+        self.sector_context = SectorContext(load_json("sectors.json")["context"])
 
     def classify(self, text: str, title: str = "") -> Labels:
         prefix = title + _TITLE_SEPARATOR if title else ""
@@ -51,6 +53,7 @@ class Classifier:
         folded = fold(document)
         matches = self.matcher.scan(document, folded)
         entities = self.disambiguator.apply(document, folded, matches.entities)
+        entities = self.sector_context.keep(document, folded, entities, len(prefix))
         cooperation = [c for c in matches.cues if c.kind == COOPERATION]
         provinces, countries, sector_mentions, names_china = _tally(entities)
         links: list[Link] = []

@@ -281,9 +281,13 @@ class PairingExtractor:
         high = max(province_group.end, country_group.end)
         clause_start, clause_end = clause
         start, end = clause_start, clause_end
+        # Another name of the link's own province ("the Suifenhe land port in
+        # Heilongjiang") belongs to the link's part.
+        own = {m.value for m in province_group.mentions}
         for group in groups:
             if (group is province_group or group is country_group
-                    or group.start < clause_start or group.end > clause_end):
+                    or group.start < clause_start or group.end > clause_end
+                    or (group.kind == PROVINCE and all(m.value in own for m in group.mentions))):
                 continue
             if group.end <= low:
                 start = low

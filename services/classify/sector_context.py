@@ -1,0 +1,84 @@
+"""Sector words a reader does not count: cargo, background history and company names.
+
+"A freight train carrying steel pipes, cement and textiles left Lanzhou" is about
+logistics, not steel, building materials or textiles; "the site was once a textile mill"
+is background; "a former executive of Tata Steel" names a company, not an industry. The
+sector mentions inside a cargo list (from a cargo word to the end of its sentence, or of
+its clause in Chinese), in a sentence that tells history, or inside a capitalised name
+(a capitalised sector word right after another capitalised word, outside the title) are
+dropped before sectors are scored, for the article and for its pairings alike.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ahocorasick_rs
+
+from services.classify.gazetteer import SECTOR
+from services.classify.matcher import Mention
+
+_CJK_START = "\u2e80"
+# Where a cargo list or a history sentence ends.
+_SENTENCE_END = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b]")
+_CLAUSE_END_CJK = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b,\uff0c]")
+_SENTENCE_STOPS = ".!?;\n\u3002\uff01\uff1f\uff1b"
+# Markers ending with a century's digits ("in the 19") need two more digits ("1990s").
+_CENTURY = ("18", "19")
+
+
+class SectorContext:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        cargo: list[str] = spec["cargo_markers"]
+        history: list[str] = spec["history_markers"]
+        self._is_cargo = [True] * len(cargo) + [False] * len(history)
+        self._markers = cargo + history
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._markers, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+
+    def keep(self, text: str, folded: str, mentions: list[Mention], title_end: int) -> list[Mention]:
+        """``mentions`` without the sector mentions a reader would not count."""
+        if not any(m.kind == SECTOR for m in mentions):
+            return mentions
+        spans = self._spans(folded)
+        kept = []
+        for mention in mentions:
+            if mention.kind == SECTOR and (
+                any(start <= mention.start < end for start, end in spans)
+                or (mention.start >= title_end and _inside_name(text, mention))
+            ):
+                continue
+            kept.append(mention)
+        return kept
+
+    def _spans(self, folded: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for index, start, end in self._automaton.find_matches_as_indexes(folded):
+            marker = self._markers[index]
+            if marker[0] != " " and start > 0 and folded[start - 1].isalpha():
+                continue  # inside a word
+            if marker.endswith(_CENTURY) and not folded[end : end + 2].isdigit():
+                continue
+            if self._is_cargo[index]:
+                stop = (_CLAUSE_END_CJK if marker[0] >= _CJK_START else _SENTENCE_END).search(
+                    folded, end)
+                spans.append((end, stop.start() if stop else len(folded)))
+            else:
+                begin = max(folded.rfind(char, 0, start) for char in _SENTENCE_STOPS) + 1
+                stop = _SENTENCE_END.search(folded, end)
+                spans.append((begin, stop.start() if stop else len(folded)))
+        return spans
+
+
+def _inside_name(text: str, mention: Mention) -> bool:
+    """A capitalised sector word right after another capitalised word: "Tata Steel",
+    "Zijin Mining", "New Yangzi Shipbuilding"."""
+    if not text[mention.start : mention.start + 1].isupper() or mention.start < 2:
+        return False
+    if text[mention.start - 1] != " ":
+        return False
+    word_start = max(text.rfind(" ", 0, mention.start - 1), text.rfind("\n", 0, mention.start - 1)) + 1
+    previous = text[word_start : mention.start - 1]
+    return previous[:1].isupper() and previous[-1:].isalnum()
