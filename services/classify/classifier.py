@@ -30,7 +30,7 @@ from services.classify.sentences import line_around, split_line
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 
-CLASSIFIER_VERSION = "1.2.0"
+CLASSIFIER_VERSION = "1.3.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"

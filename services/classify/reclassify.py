@@ -46,9 +46,17 @@ def outdated_query(everything: bool, version: str = CLASSIFIER_VERSION) -> dict[
     return {"bool": {"must_not": [{"term": {"classifier_version": version}}]}}
 
 
+# Told how many documents were read so far and how many there are to read.
+Progress = Callable[[int, int], None]
+
+
+def count_outdated(client: Elasticsearch, alias: str, everything: bool = False) -> int:
+    return int(client.count(index=alias, query=outdated_query(everything))["count"])
+
+
 def _actions(
     client: Elasticsearch, alias: str, everything: bool, seen: list[int],
-    classifier: Callable[[str, str], Labels],
+    classifier: Callable[[str, str], Labels], progress: Progress | None, total: int,
 ) -> Iterator[dict[str, Any]]:
     hits = scan(
         client, index=alias, query={"query": outdated_query(everything)},
@@ -58,6 +66,9 @@ def _actions(
         seen[0] += 1
         source = hit.get("_source", {})
         labels = classifier(source.get("text") or "", source.get("title") or "")
+        if progress is not None:
+            # Documents written meanwhile may push the count past the first estimate.
+            progress(seen[0], max(total, seen[0]))
         yield {
             "_op_type": "update",
             # The alias may span several indices; each hit names the one holding it.
@@ -71,11 +82,16 @@ def _actions(
 def reclassify(
     client: Elasticsearch, alias: str, everything: bool = False,
     classifier: Callable[[str, str], Labels] = classify,
+    progress: Progress | None = None,
 ) -> Counts:
-    """Re-label outdated documents (all with ``everything``); the counts of what happened."""
+    """Re-label outdated documents (all with ``everything``); the counts of what happened.
+
+    ``progress``, if given, is called after each document is classified.
+    """
     seen = [0]
+    total = count_outdated(client, alias, everything) if progress is not None else 0
     updated, errors = bulk(
-        client, _actions(client, alias, everything, seen, classifier),
+        client, _actions(client, alias, everything, seen, classifier, progress, total),
         chunk_size=_PAGE_SIZE, raise_on_error=False, stats_only=True,
     )
     failed = errors if isinstance(errors, int) else len(errors)

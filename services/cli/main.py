@@ -479,13 +479,25 @@ def reclassify_command(
     everything: Annotated[bool, typer.Option("--all", help="also documents of the current version")] = False,
 ) -> None:
     """Re-run the current classifier over indexed documents labelled by another version."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
     from services.classify.reclassify import reclassify
     from services.common.es_client import elasticsearch_client
 
     settings = get_settings()
     client = elasticsearch_client(settings)
+    # rich draws the bar on stderr, so the summary line on stdout stays easy to parse;
+    # it draws nothing when stderr is not a terminal.
+    bar = Progress("reclassifying", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task("reclassify", total=None)
     try:
-        counts = reclassify(client, settings.index_alias, everything=everything)
+        with bar:
+            counts = reclassify(
+                client, settings.index_alias, everything=everything,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     finally:
         client.close()
     typer.echo(f"{counts.seen} document(s) read, {counts.updated} updated, {counts.failed} failed "

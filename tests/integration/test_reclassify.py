@@ -51,3 +51,27 @@ def test_all_reclassifies_current_documents_too(es, settings) -> None:
     reclassify(es, settings.index_alias)
     counts = reclassify(es, settings.index_alias, everything=True)
     assert (counts.seen, counts.updated) == (1, 1)
+
+
+def test_progress_counts_every_outdated_document_against_the_total(es, settings) -> None:
+    messages = [classified(url=f"https://news.example/{n}.html", text=TEXT) for n in range(3)]
+    _index(es, settings, messages)
+    calls: list[tuple[int, int]] = []
+
+    counts = reclassify(es, settings.index_alias, progress=lambda done, total: calls.append(
+        (done, total)))
+
+    assert counts.seen == 3
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_the_command_reports_what_it_did(es, settings) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from services.cli.main import app
+
+    _index(es, settings, [classified(text=TEXT)])
+    result = CliRunner().invoke(app, ["reclassify"])
+    assert result.exit_code == 0, result.output
+    assert f"1 document(s) read, 1 updated, 0 failed (classifier {CLASSIFIER_VERSION})" in (
+        result.output)

@@ -1,0 +1,149 @@
+"""The five kinds of wording real news states pairings in, and the sector traps around them.
+
+Each passage is written for its test; none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+from services.common.contracts import Labels
+
+
+def _pairs(labels: Labels) -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in labels.pairings}
+
+
+def _sectors_of(labels: Labels, province: str, country: str) -> set[str]:
+    (pairing,) = [p for p in labels.pairings if (p.province, p.country) == (province, country)]
+    return set(pairing.sectors)
+
+
+# 1. Links stated across sentences
+
+
+def test_an_actor_tied_to_its_province_links_to_the_country_of_its_next_sentence() -> None:
+    text = ("Huayou, a cobalt refiner from Zhejiang, reported higher output last quarter. "
+            "The group is building a nickel smelter in Indonesia with local partners.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Zhejiang", "ID")}
+    (pairing,) = labels.pairings
+    # Both sentences are the evidence, and the offsets point at them in the text.
+    assert pairing.evidence == text
+    assert (pairing.start, pairing.end) == (0, len(text))
+    assert _sectors_of(labels, "Zhejiang", "ID") == {"nonferrous-metals"}
+
+
+def test_a_based_actor_named_again_two_sentences_later_is_linked() -> None:
+    text = ("Hefei-based JAC Motors sells light trucks at home. Sales rose again this year. "
+            "JAC Motors also opened a vehicle assembly plant in Mexico in March.")
+    assert _pairs(classify(text)) == {("Anhui", "MX")}
+
+
+def test_a_person_from_a_province_is_no_actor() -> None:
+    text = ("Zhang Wei, a teacher from Gansu, moved abroad in 2019. "
+            "He has since opened a restaurant in Kazakhstan.")
+    assert classify(text).pairings == []
+
+
+def test_a_later_sentence_that_does_not_refer_back_is_not_linked() -> None:
+    text = ("Midea, an appliance maker from Guangdong, raised its dividend. "
+            "Meanwhile Egypt signed a loan agreement with the World Bank.")
+    assert classify(text).pairings == []
+
+
+def test_the_link_does_not_cross_a_paragraph() -> None:
+    text = ("Tianqi, a lithium producer based in Chengdu, posted a loss.\n"
+            "The company said Chile had signed new mining rules.")
+    assert classify(text).pairings == []
+
+
+# 2. Routes and services
+
+
+def test_a_route_between_a_province_city_and_a_foreign_city_is_a_logistics_pairing() -> None:
+    labels = classify("The Changsha-Minsk freight train made its first run on Tuesday, "
+                      "carrying machinery parts and electronics.")
+    assert _pairs(labels) == {("Hunan", "BY")}
+    assert _sectors_of(labels, "Hunan", "BY") == {"logistics"}
+    assert labels.sectors == ["logistics"]
+
+
+def test_trains_from_a_province_city_to_a_foreign_city() -> None:
+    labels = classify("More block trains from Zhengzhou to Hamburg will run next year.")
+    assert _pairs(labels) == {("Henan", "DE")}
+    assert "railways" not in labels.sectors
+
+
+# 3. Sub-national partners
+
+
+def test_a_foreign_state_stands_for_its_country_in_a_link() -> None:
+    labels = classify("Shandong signed a cooperation agreement with Sao Paulo on port "
+                      "logistics and food processing.")
+    assert _pairs(labels) == {("Shandong", "BR")}
+    assert "BR" in labels.countries
+
+
+def test_a_foreign_city_outside_a_link_is_not_a_country() -> None:
+    # "Split" is a Croatian city and an ordinary word; "Tata" a Moroccan province and a name.
+    labels = classify("Shaanxi officials agreed to split the costs with Tata Motors.")
+    assert labels.pairings == []
+    assert labels.countries == []
+
+
+# 4. Border ports, zones and cross-border lines
+
+
+def test_a_land_port_on_the_border_joins_its_province_to_the_neighbour() -> None:
+    labels = classify("Alashankou, a land port in Xinjiang on the border with Kazakhstan, "
+                      "cleared 6,000 freight trains this year.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert _sectors_of(labels, "Xinjiang", "KZ") == {"logistics"}
+
+
+def test_bordering_a_country_without_a_crossing_is_no_pairing() -> None:
+    text = "Yunnan borders Myanmar, Laos and Vietnam, and signed a tourism plan last week."
+    assert classify(text).pairings == []
+
+
+# 5. Events and delegations
+
+
+def test_a_provincial_delegation_at_an_investment_event_abroad() -> None:
+    labels = classify("A Hubei delegation signed eight agreements at an investment "
+                      "promotion conference in Serbia.")
+    assert _pairs(labels) == {("Hubei", "RS")}
+
+
+def test_a_russian_delegation_passage() -> None:
+    text = "Делегация провинции Ляонин провела переговоры в Монголии о поставках угля."  # noqa: RUF001
+    labels = classify(text)
+    assert _pairs(labels) == {("Liaoning", "MN")}
+
+
+# Sector traps
+
+
+def test_cargo_does_not_make_its_sector() -> None:
+    labels = classify("A freight train carrying auto parts, garments and copper wire left "
+                      "Chongqing for Duisburg on Friday.")
+    assert _pairs(labels) == {("Chongqing", "DE")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_a_company_name_does_not_make_its_sector() -> None:
+    labels = classify("A Jiangsu solar company has built a power plant in Egypt, a former "
+                      "manager of Tata Steel said.")
+    assert _sectors_of(labels, "Jiangsu", "EG") == {"electric-power"}
+    assert "steel" not in labels.sectors
+
+
+def test_history_does_not_make_its_sector() -> None:
+    text = ("A Fujian firm opened a shoe factory in Ethiopia this year. "
+            "The site was once a cement works that closed in the 1980s.")
+    assert "building-materials" not in classify(text).sectors
+
+
+def test_building_the_line_is_railways() -> None:
+    labels = classify("A Sichuan engineering company is building a railway line in Laos.")
+    assert _sectors_of(labels, "Sichuan", "LA") == {"railways"}
