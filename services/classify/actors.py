@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Any, NamedTuple
+from typing import Any
 
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
-from services.classify.pairings import Link
+from services.classify.pairings import CueSentence, Link
 from services.classify.phrases import PhraseSet
 from services.classify.sentences import line_around, split_line
 
@@ -29,13 +29,6 @@ _AFTER = 40
 _OPENING_NAME = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}),")
 _NAME_AFTER_BASED = re.compile(r"[\s-]*(?:based|headquartered)\s+([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})")
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-class _Sentence(NamedTuple):
-    start: int
-    end: int
-    mentions: list[Mention]
-    has_cue: bool
 
 
 class ActorLinker:
@@ -52,62 +45,55 @@ class ActorLinker:
         self.reference_reach = int(spec["reference_reach"])
 
     def extract(
-        self, text: str, folded: str, entities: list[Mention], cues: list[Mention]
+        self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence]
     ) -> list[Link]:
-        """Cross-sentence links in the paragraphs that name a province and a country."""
+        """Cross-sentence links: each cue sentence naming a country but no province is
+        read against the nearest earlier sentence of its paragraph naming a province."""
         links: list[Link] = []
         starts = [m.start for m in entities]
-        cue_starts = [c.start for c in cues]
-        line_stop = -1
-        for cue in cues:
-            if cue.start < line_stop:
-                continue
-            line_start, line_stop = line_around(text, cue.start)
-            low = bisect_left(starts, line_start)
-            inside = entities[low : bisect_left(starts, line_stop, low)]
-            kinds = {m.kind for m in inside}
-            if PROVINCE not in kinds or COUNTRY not in kinds:
-                continue
-            spans = split_line(text, line_start, line_stop)
-            if len(spans) < 2:
-                continue
-            sentences = []
-            for start, end in spans:
-                first = bisect_left(starts, start)
-                mentions = entities[first : bisect_left(starts, end, first)]
-                cue_index = bisect_left(cue_starts, start)
-                has_cue = cue_index < len(cues) and cues[cue_index].start < end
-                sentences.append(_Sentence(start, end, mentions, has_cue))
-            links.extend(self._paragraph_links(text, folded, sentences))
-        return links
-
-    def _paragraph_links(self, text: str, folded: str, sentences: list[_Sentence]) -> list[Link]:
-        links: list[Link] = []
-        for index, sentence in enumerate(sentences):
-            tied = [m for m in sentence.mentions
-                    if m.kind == PROVINCE and self._ties_actor(folded, sentence, m)]
-            if not tied:
-                continue
-            name = self._actor_name(text, sentence, tied[0])
-            for later in sentences[index + 1 : index + 1 + self.window]:
-                if any(m.kind == PROVINCE for m in later.mentions):
-                    break  # another province: a new actor, read by the sentence rules
-                countries = self._referred_countries(text, folded, later, name)
-                if not countries:
+        splits: dict[int, list[tuple[int, int]]] = {}
+        for span, mentions, _cues, kinds in sentences:
+            if COUNTRY not in kinds or PROVINCE in kinds:
+                continue  # the sentence rules read a sentence with both
+            line_start, line_stop = line_around(text, span[0])
+            spans = splits.get(line_start)
+            if spans is None:
+                spans = splits[line_start] = split_line(text, line_start, line_stop)
+            position = spans.index(span)
+            for earlier in reversed(spans[max(0, position - self.window) : position]):
+                low = bisect_left(starts, earlier[0])
+                inside = entities[low : bisect_left(starts, earlier[1], low)]
+                tied = [m for m in inside if m.kind == PROVINCE]
+                if not tied:
                     continue
-                sectors = _sectors(later.mentions) or _sectors(sentence.mentions)
-                provinces = dict.fromkeys(m.value for m in tied)
-                for province in provinces:
-                    for country in countries:
-                        links.append(Link(province, country, sectors, sentence.start, later.end))
-                break
+                links.extend(self._link(text, folded, earlier, inside, span, mentions))
+                break  # the nearest sentence naming a province is the only candidate
         return links
 
-    def _ties_actor(self, folded: str, sentence: _Sentence, mention: Mention) -> bool:
+    def _link(
+        self, text: str, folded: str, earlier: tuple[int, int], earlier_mentions: list[Mention],
+        span: tuple[int, int], mentions: list[Mention],
+    ) -> list[Link]:
+        tied = [m for m in earlier_mentions
+                if m.kind == PROVINCE and self._ties_actor(folded, earlier, m)]
+        if not tied:
+            return []
+        name = self._actor_name(text, earlier, tied[0])
+        countries = self._referred_countries(text, folded, span, mentions, name)
+        if not countries:
+            return []
+        sectors = _sectors(mentions) or _sectors(earlier_mentions)
+        return [
+            Link(province, country, sectors, earlier[0], span[1])
+            for province in dict.fromkeys(m.value for m in tied)
+            for country in countries
+        ]
+
+    def _ties_actor(self, folded: str, sentence: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is where an actor is from: "a shipyard in Zhoushan",
         "Shenzhen-based", "headquartered in Hefei", "a Hubei company"."""
-        before = folded[max(sentence.start, mention.start - _BEFORE) : mention.start]
-        after = folded[mention.end : min(sentence.end, mention.end + _AFTER)]
+        before = folded[max(sentence[0], mention.start - _BEFORE) : mention.start]
+        after = folded[mention.end : min(sentence[1], mention.end + _AFTER)]
         # "headquartered in Hefei", "based in Jingjiang in Jiangsu province"
         if after.startswith(self.tie_next) or any(p in before for p in self.tie_previous_alone):
             return True
@@ -125,29 +111,24 @@ class ActorLinker:
         return any(word in self.nouns for word in chosen)
 
     @staticmethod
-    def _actor_name(text: str, sentence: _Sentence, province: Mention) -> str:
-        opening = _OPENING_NAME.match(text, sentence.start, province.start)
-        if opening is not None and opening.start(1) == sentence.start:
+    def _actor_name(text: str, sentence: tuple[int, int], province: Mention) -> str:
+        opening = _OPENING_NAME.match(text, sentence[0], province.start)
+        if opening is not None:
             return opening.group(1)
-        based = _NAME_AFTER_BASED.match(text, province.end, sentence.end)
+        based = _NAME_AFTER_BASED.match(text, province.end, sentence[1])
         return based.group(1) if based is not None else ""
 
     def _referred_countries(
-        self, text: str, folded: str, sentence: _Sentence, name: str
+        self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention], name: str
     ) -> list[str]:
         """Countries of a sentence that refers back to the actor before naming them."""
-        if not sentence.has_cue:
-            return []
-        countries = [m for m in sentence.mentions if m.kind == COUNTRY]
-        if not countries:
-            return []
-        reach = folded[sentence.start : min(countries[0].start,
-                                            sentence.start + self.reference_reach)]
+        countries = [m for m in mentions if m.kind == COUNTRY]
+        reach = folded[span[0] : min(countries[0].start, span[0] + self.reference_reach)]
         refers = reach.startswith(self.reference_openings) or any(
             phrase in reach for phrase in self.references
         )
         if not refers and name:
-            refers = name in text[sentence.start : countries[0].start]
+            refers = name in text[span[0] : countries[0].start]
         if not refers:
             return []
         return list(dict.fromkeys(m.value for m in countries))

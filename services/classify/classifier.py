@@ -69,7 +69,7 @@ class Classifier:
             sentences = _cue_sentences(document, linkable, cooperation)
             if provinces:
                 links = self.pairings.extract(document, folded, sentences)
-                links += self.actors.extract(document, folded, linkable, cooperation)
+                links += self.actors.extract(document, folded, linkable, sentences)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.

@@ -3,10 +3,16 @@
 "Hunan signed an agreement with Minas Gerais", "trains from Wuhan to Brest": a foreign
 state, province or city is a party to a link for its country. Thousands of such names are
 also words or people's names ("Split", "Jackson"), so they are looked for only in the
-lines that hold a province and a cooperation cue, and they count only when the pairing
-grammar then links them; the article's ``countries`` gain their country only through such
-a pairing. The names come from ``data/foreign_places.json`` (see
+lines that hold a province and a cooperation cue but no country (where a country is
+named, the link is read from it), right after a link word ("in", "with", a route's dash),
+and never as the first word of a longer name; they count only when the pairing grammar
+then links them, and the article's ``countries`` gain their country only through such a
+pairing. The names come from ``data/foreign_places.json`` (see
 ``scripts/build_foreign_places.py``).
+
+Names are matched as written, capital first (a place name is capitalised wherever it
+stands), which keeps the automaton quiet on ordinary lower-case words; Russian names
+ending in ``*`` take up to three more letters (case endings).
 """
 
 from __future__ import annotations
@@ -15,48 +21,41 @@ import re
 from bisect import bisect_left
 from typing import Any
 
-from services.classify.gazetteer import COUNTRY, PROVINCE, Term, load_json, make_terms
-from services.classify.matcher import Matcher, Mention
+import ahocorasick_rs
+
+from services.classify.gazetteer import COUNTRY, PROVINCE, STEM_EXTRA_LETTERS, Entry, load_json
+from services.classify.matcher import Mention
 from services.classify.phrases import PhraseSet
 from services.classify.sentences import line_around
+from services.classify.textnorm import is_word_char
 
 _NEXT_WORD = re.compile(r" (\w+)")
-
-FOREIGN_PLACE_ROLES = frozenset({"regions", "cities"})
-
-
-def foreign_place_terms() -> list[Term]:
-    terms: list[Term] = []
-    for code, groups in load_json("foreign_places.json")["places"].items():
-        for role, names in groups.items():
-            for name in names:
-                terms.extend(make_terms(name, COUNTRY, code, role=role))
-    return list(dict.fromkeys(terms))
+_CJK_START = "\u2e80"
 
 
 class ForeignPlaces:
     def __init__(self, grammar: dict[str, Any]) -> None:
-        self.matcher = Matcher(foreign_place_terms())
         self.previous = PhraseSet(grammar["foreign_place_previous"])
         self.next_words = frozenset(grammar["foreign_place_next"])
-
-    def _in_link_position(self, text: str, folded: str, mention: Mention) -> bool:
-        """Right after a link word ("in", "with", "to", a route's dash) and not the first
-        word of a longer name ("Batu Gajah", "Tata Steel")."""
-        if text[mention.start] >= "\u2e80":
-            return True  # Chinese has no spaces to read; its place names are long
-        if not self.previous.longest_suffix(folded[max(0, mention.start - 6) : mention.start]):
-            return False
-        following = _NEXT_WORD.match(text, mention.end)
-        return following is None or not following.group(1)[:1].isupper() or (
-            following.group(1).lower() in self.next_words
+        names: dict[str, Entry] = {}
+        for code, groups in load_json("foreign_places.json")["places"].items():
+            for role, aliases in groups.items():
+                for alias in aliases:
+                    name = alias.rstrip("*")
+                    names.setdefault(name, Entry(kind=COUNTRY, value=code, alias=name,
+                                                 role=role, stem=alias.endswith("*")))
+        self._names = list(names)
+        self._entries = list(names.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
         )
 
     def find(
         self, text: str, folded: str, entities: list[Mention], cues: list[Mention]
     ) -> list[Mention]:
-        """Foreign places in the lines holding a province and a cooperation cue, outside
-        every name already found."""
+        """Foreign places in link position in the lines holding a province and a
+        cooperation cue but no country, outside every name already found."""
         starts = [m.start for m in entities]
         found: list[Mention] = []
         line_stop = -1
@@ -66,15 +65,55 @@ class ForeignPlaces:
             line_start, line_stop = line_around(text, cue.start)
             low = bisect_left(starts, line_start)
             inside = entities[low : bisect_left(starts, line_stop, low)]
-            if not any(m.kind == PROVINCE for m in inside):
+            if not _province_without_country(inside):
                 continue
-            matches = self.matcher.scan(text[line_start:line_stop], folded[line_start:line_stop])
-            for mention in matches.entities:
-                start, end = mention.start + line_start, mention.end + line_start
-                mention = Mention(start, end, mention.entry, COUNTRY, mention.value)
-                if any(m.start < end and start < m.end for m in inside):
-                    continue
-                if not self._in_link_position(text, folded, mention):
-                    continue
-                found.append(mention)
+            line = text[line_start:line_stop]
+            for index, start, end in self._automaton.find_matches_as_indexes(line):
+                mention = self._mention(text, folded, line_start + start, line_start + end,
+                                        self._entries[index])
+                if mention is not None and not any(
+                    m.start < mention.end and mention.start < m.end for m in inside
+                ):
+                    found.append(mention)
         return found
+
+    def _mention(
+        self, text: str, folded: str, start: int, end: int, entry: Entry
+    ) -> Mention | None:
+        cjk = text[start] >= _CJK_START
+        if not cjk:
+            if start > 0 and is_word_char(text[start - 1]):
+                return None
+            if end < len(text) and is_word_char(text[end]):
+                if not entry.stem:
+                    return None
+                stop = end
+                while stop < len(text) and is_word_char(text[stop]):
+                    stop += 1
+                if stop - end > STEM_EXTRA_LETTERS:
+                    return None
+                end = stop
+            if not self._in_link_position(text, folded, start, end):
+                return None
+        return Mention(start, end, entry, COUNTRY, entry.value)
+
+    def _in_link_position(self, text: str, folded: str, start: int, end: int) -> bool:
+        """Right after a link word ("in", "with", "to", a route's dash) and not the first
+        word of a longer name ("Batu Gajah", "Tata Steel")."""
+        if not self.previous.longest_suffix(folded[max(0, start - 6) : start]):
+            return False
+        following = _NEXT_WORD.match(text, end)
+        return following is None or not following.group(1)[:1].isupper() or (
+            following.group(1).lower() in self.next_words
+        )
+
+
+def _province_without_country(mentions: list[Mention]) -> bool:
+    province = False
+    for mention in mentions:
+        kind = mention.kind
+        if kind == COUNTRY:
+            return False
+        if kind == PROVINCE:
+            province = True
+    return province

@@ -35,23 +35,27 @@ class SectorContext:
         self._is_cargo = [True] * len(cargo) + [False] * len(history)
         self._markers = cargo + history
         self._automaton = ahocorasick_rs.AhoCorasick(
-            self._markers, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            self._markers, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
         )
 
     def keep(self, text: str, folded: str, mentions: list[Mention], title_end: int) -> list[Mention]:
         """``mentions`` without the sector mentions a reader would not count."""
-        if not any(m.kind == SECTOR for m in mentions):
-            return mentions
         spans = self._spans(folded)
-        kept = []
-        for mention in mentions:
-            if mention.kind == SECTOR and (
-                any(start <= mention.start < end for start, end in spans)
-                or (mention.start >= title_end and _inside_name(text, mention))
-            ):
+        dropped: list[int] = []
+        for index, mention in enumerate(mentions):
+            if mention.kind != SECTOR:
                 continue
-            kept.append(mention)
-        return kept
+            start = mention.start
+            # Most sector words are lower case: test that before reading any name.
+            if (spans and any(low <= start < high for low, high in spans)) or (
+                start >= title_end and text[start].isupper() and _inside_name(text, mention)
+            ):
+                dropped.append(index)
+        if not dropped:
+            return mentions
+        skip = set(dropped)
+        return [m for index, m in enumerate(mentions) if index not in skip]
 
     def _spans(self, folded: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -75,9 +79,7 @@ class SectorContext:
 def _inside_name(text: str, mention: Mention) -> bool:
     """A capitalised sector word right after another capitalised word: "Tata Steel",
     "Zijin Mining", "New Yangzi Shipbuilding"."""
-    if not text[mention.start : mention.start + 1].isupper() or mention.start < 2:
-        return False
-    if text[mention.start - 1] != " ":
+    if mention.start < 2 or text[mention.start - 1] != " ":
         return False
     word_start = max(text.rfind(" ", 0, mention.start - 1), text.rfind("\n", 0, mention.start - 1)) + 1
     previous = text[word_start : mention.start - 1]
