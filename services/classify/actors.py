@@ -2,12 +2,14 @@
 
 "Weichai, a state-owned engine maker from Shandong, reported record profits. The company
 will open a plant in Mexico." The first sentence ties an actor (a company, group, yard or
-delegation) to a province; one of the next ``window`` sentences of the same paragraph
-refers back to it ("the company", "it", its name) before naming a foreign country, and
-holds a cooperation cue. That is one link, Shandong-Mexico, with both sentences as its
-evidence. Everything else stays unlinked: a person from a province ("an engineer from
-Hunan"), a sentence that names a province of its own (the sentence rules read it), a
-country named before the reference, or a paragraph break in between.
+delegation) to a province; a later sentence of the same paragraph, at most ``window``
+sentences on and with no other province-naming sentence in between, holds a cooperation
+cue and refers back to the actor ("the company", "it", its name) before naming a foreign
+country. That is one link, Shandong-Mexico, with both sentences as its evidence (the
+pairing's evidence and offsets span them). Everything else stays unlinked: a person from a
+province ("an engineer from Hunan"), a sentence that names a province of its own (the
+sentence rules read it), a country named before the reference, or a paragraph break in
+between. The link's sectors are those of the later sentence, else of the first.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
 from services.classify.pairings import CueSentence, Link
 from services.classify.phrases import PhraseSet
-from services.classify.sentences import line_around, split_line
 
+# The weight of one strong sector term (see sectors.json).
 _STRONG = 1.0 - 1e-9
 _BEFORE = 60
 _AFTER = 40
@@ -45,21 +47,23 @@ class ActorLinker:
         self.reference_reach = int(spec["reference_reach"])
 
     def extract(
-        self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence]
+        self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
+        lines: dict[int, list[tuple[int, int]]],
     ) -> list[Link]:
         """Cross-sentence links: each cue sentence naming a country but no province is
-        read against the nearest earlier sentence of its paragraph naming a province."""
+        read against the nearest earlier sentence of its paragraph naming a province.
+        ``lines`` holds the sentence spans of every line the cue sentences come from."""
         links: list[Link] = []
-        starts = [m.start for m in entities]
-        splits: dict[int, list[tuple[int, int]]] = {}
+        starts: list[int] | None = None
         for span, mentions, _cues, kinds in sentences:
             if COUNTRY not in kinds or PROVINCE in kinds:
                 continue  # the sentence rules read a sentence with both
-            line_start, line_stop = line_around(text, span[0])
-            spans = splits.get(line_start)
-            if spans is None:
-                spans = splits[line_start] = split_line(text, line_start, line_stop)
+            spans = lines[text.rfind("\n", 0, span[0]) + 1]
             position = spans.index(span)
+            if position == 0:
+                continue
+            if starts is None:
+                starts = [m.start for m in entities]
             for earlier in reversed(spans[max(0, position - self.window) : position]):
                 low = bisect_left(starts, earlier[0])
                 inside = entities[low : bisect_left(starts, earlier[1], low)]

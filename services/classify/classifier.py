@@ -66,10 +66,11 @@ class Classifier:
                 linkable = sorted(entities + foreign, key=lambda m: m.start)
         if (countries or linkable is not entities) and cooperation and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting.
-            sentences = _cue_sentences(document, linkable, cooperation)
+            lines: dict[int, list[tuple[int, int]]] = {}
+            sentences = _cue_sentences(document, linkable, cooperation, lines)
             if provinces:
                 links = self.pairings.extract(document, folded, sentences)
-                links += self.actors.extract(document, folded, linkable, sentences)
+                links += self.actors.extract(document, folded, linkable, sentences, lines)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
@@ -113,10 +114,12 @@ def _tally(entities: list[Mention]) -> tuple[set[str], set[str], list[Mention], 
 
 
 def _cue_sentences(
-    document: str, entities: list[Mention], cues: list[Mention]
+    document: str, entities: list[Mention], cues: list[Mention],
+    lines: dict[int, list[tuple[int, int]]],
 ) -> list[CueSentence]:
     """The sentences holding a cooperation cue, each with the entities inside it, among
-    the lines that name a country and a province or China.
+    the lines that name a country and a province or China; ``lines`` receives the
+    sentence spans of each such line, by the line's start.
 
     Only such sentences can state a link or a Chinese actor's work abroad, so only their
     lines are split into sentences. No sentence runs over a line break: a line lacking
@@ -133,6 +136,8 @@ def _cue_sentences(
             kinds = {m.kind for m in entities[low : bisect_left(entity_starts, line_stop, low)]}
             can_link = COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
             spans = split_line(document, line_start, line_stop) if can_link else []
+            if can_link:
+                lines[line_start] = spans
         for span in spans:
             if span[0] <= cue.start < span[1]:
                 sentence = sentences.get(span)
