@@ -58,19 +58,15 @@ class Classifier:
         provinces, countries, sector_mentions, names_china = _tally(entities)
         links: list[Link] = []
         china_abroad = 0
-        linkable = entities
-        if provinces and cooperation:
-            # A foreign region or city is a party only where a link is stated.
-            foreign = self.foreign_places.find(document, folded, entities, cooperation)
-            if foreign:
-                linkable = sorted(entities + foreign, key=lambda m: m.start)
-        if (countries or linkable is not entities) and cooperation and (provinces or names_china):
-            # Only then can a sentence state a link; most articles skip splitting.
+        if cooperation and (countries or provinces) and (provinces or names_china):
+            # Only then can a sentence state a link; most articles skip splitting. A
+            # foreign region or city counts only in a line that may state one.
+            foreign = self.foreign_places if provinces else None
             lines: dict[int, list[tuple[int, int]]] = {}
-            sentences = _cue_sentences(document, linkable, cooperation, lines)
+            sentences = _cue_sentences(document, folded, entities, cooperation, lines, foreign)
             if provinces:
                 links = self.pairings.extract(document, folded, sentences)
-                links += self.actors.extract(document, folded, linkable, sentences, lines)
+                links += self.actors.extract(document, folded, entities, sentences, lines)
             china_abroad = _china_abroad_sentences(sentences)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
@@ -114,8 +110,8 @@ def _tally(entities: list[Mention]) -> tuple[set[str], set[str], list[Mention], 
 
 
 def _cue_sentences(
-    document: str, entities: list[Mention], cues: list[Mention],
-    lines: dict[int, list[tuple[int, int]]],
+    document: str, folded: str, entities: list[Mention], cues: list[Mention],
+    lines: dict[int, list[tuple[int, int]]], foreign: ForeignPlaces | None,
 ) -> list[CueSentence]:
     """The sentences holding a cooperation cue, each with the entities inside it, among
     the lines that name a country and a province or China; ``lines`` receives the
@@ -123,29 +119,40 @@ def _cue_sentences(
 
     Only such sentences can state a link or a Chinese actor's work abroad, so only their
     lines are split into sentences. No sentence runs over a line break: a line lacking
-    those names holds no sentence that has them.
+    those names holds no sentence that has them. A line naming a province but no country
+    is first read for foreign regions and cities (``foreign``), which then count as
+    countries of that line.
     """
     entity_starts = [m.start for m in entities]
     sentences: dict[tuple[int, int], CueSentence] = {}
     line_stop = -1
     spans: list[tuple[int, int]] = []
+    inside: list[Mention] = []
+    inside_starts: list[int] = []
     for cue in cues:  # in text order
         if cue.start >= line_stop:
             line_start, line_stop = line_around(document, cue.start)
             low = bisect_left(entity_starts, line_start)
-            kinds = {m.kind for m in entities[low : bisect_left(entity_starts, line_stop, low)]}
+            inside = entities[low : bisect_left(entity_starts, line_stop, low)]
+            kinds = {m.kind for m in inside}
+            if foreign is not None and PROVINCE in kinds and COUNTRY not in kinds:
+                places = foreign.find_in_line(document, folded, line_start, line_stop, inside)
+                if places:
+                    inside = sorted(inside + places, key=lambda m: m.start)
+                    kinds.add(COUNTRY)
             can_link = COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
             spans = split_line(document, line_start, line_stop) if can_link else []
             if can_link:
                 lines[line_start] = spans
+                inside_starts = [m.start for m in inside]
         for span in spans:
             if span[0] <= cue.start < span[1]:
                 sentence = sentences.get(span)
                 if sentence is None:
-                    low = bisect_left(entity_starts, span[0])
-                    inside = entities[low : bisect_left(entity_starts, span[1], low)]
-                    kinds = frozenset(m.kind for m in inside)
-                    sentences[span] = CueSentence(span, inside, [cue], kinds)
+                    low = bisect_left(inside_starts, span[0])
+                    mentions = inside[low : bisect_left(inside_starts, span[1], low)]
+                    kinds_here = frozenset(m.kind for m in mentions)
+                    sentences[span] = CueSentence(span, mentions, [cue], kinds_here)
                 else:
                     sentence.cues.append(cue)
                 break

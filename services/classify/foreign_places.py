@@ -2,12 +2,12 @@
 
 "Hunan signed an agreement with Minas Gerais", "trains from Wuhan to Brest": a foreign
 state, province or city is a party to a link for its country. Thousands of such names are
-also words or people's names ("Split", "Jackson"), so they are looked for only in the
-lines that hold a province and a cooperation cue but no country (where a country is
-named, the link is read from it), right after a link word ("in", "with", a route's dash),
-and never as the first word of a longer name; they count only when the pairing grammar
-then links them, and the article's ``countries`` gain their country only through such a
-pairing. The names come from ``data/foreign_places.json`` (see
+also words or people's names ("Split", "Jackson"), so the classifier looks for them only
+in the lines that hold a province and a cooperation cue but no country (where a country
+is named, the link is read from it); a name counts there only right after a link word
+("in", "with", a route's dash) and never as the first word of a longer name, and only
+when the pairing grammar then links it: the article's ``countries`` gain its country
+only through such a pairing. The names come from ``data/foreign_places.json`` (see
 ``scripts/build_foreign_places.py``).
 
 Names are matched as written, capital first (a place name is capitalised wherever it
@@ -18,15 +18,13 @@ ending in ``*`` take up to three more letters (case endings).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Any
 
 import ahocorasick_rs
 
-from services.classify.gazetteer import COUNTRY, PROVINCE, STEM_EXTRA_LETTERS, Entry, load_json
+from services.classify.gazetteer import COUNTRY, STEM_EXTRA_LETTERS, Entry, load_json
 from services.classify.matcher import Mention
 from services.classify.phrases import PhraseSet
-from services.classify.sentences import line_around
 from services.classify.textnorm import is_word_char
 
 _NEXT_WORD = re.compile(r" (\w+)")
@@ -51,30 +49,22 @@ class ForeignPlaces:
             implementation=ahocorasick_rs.Implementation.DFA,
         )
 
-    def find(
-        self, text: str, folded: str, entities: list[Mention], cues: list[Mention]
+    def find_in_line(
+        self, text: str, folded: str, line_start: int, line_stop: int, inside: list[Mention]
     ) -> list[Mention]:
-        """Foreign places in link position in the lines holding a province and a
-        cooperation cue but no country, outside every name already found."""
-        starts = [m.start for m in entities]
+        """Foreign places in link position in ``text[line_start:line_stop]``, a line
+        holding a province and a cooperation cue but no country, outside every name
+        already found there (``inside``)."""
         found: list[Mention] = []
-        line_stop = -1
-        for cue in cues:  # in text order
-            if cue.start < line_stop:
-                continue
-            line_start, line_stop = line_around(text, cue.start)
-            low = bisect_left(starts, line_start)
-            inside = entities[low : bisect_left(starts, line_stop, low)]
-            if not _province_without_country(inside):
-                continue
-            line = text[line_start:line_stop]
-            for index, start, end in self._automaton.find_matches_as_indexes(line):
-                mention = self._mention(text, folded, line_start + start, line_start + end,
-                                        self._entries[index])
-                if mention is not None and not any(
-                    m.start < mention.end and mention.start < m.end for m in inside
-                ):
-                    found.append(mention)
+        for index, start, end in self._automaton.find_matches_as_indexes(
+            text[line_start:line_stop]
+        ):
+            mention = self._mention(text, folded, line_start + start, line_start + end,
+                                    self._entries[index])
+            if mention is not None and not any(
+                m.start < mention.end and mention.start < m.end for m in inside
+            ):
+                found.append(mention)
         return found
 
     def _mention(
@@ -107,13 +97,3 @@ class ForeignPlaces:
             following.group(1).lower() in self.next_words
         )
 
-
-def _province_without_country(mentions: list[Mention]) -> bool:
-    province = False
-    for mention in mentions:
-        kind = mention.kind
-        if kind == COUNTRY:
-            return False
-        if kind == PROVINCE:
-            province = True
-    return province
