@@ -53,9 +53,14 @@ class Classifier:
         folded = fold(document)
         matches = self.matcher.scan(document, folded)
         entities = self.disambiguator.apply(document, folded, matches.entities)
-        entities = self.sector_context.keep(document, folded, entities, len(prefix))
         cooperation = [c for c in matches.cues if c.kind == COOPERATION]
         provinces, countries, sector_mentions, names_china = _tally(entities)
+        aside = self.sector_context.aside(document, folded, sector_mentions, len(prefix))
+        if aside:
+            # Cargo, history and company names make no sector, for the article or a link.
+            dropped = {id(m) for m in aside}
+            sector_mentions = [m for m in sector_mentions if id(m) not in dropped]
+            entities = [m for m in entities if id(m) not in dropped]
         links: list[Link] = []
         china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):

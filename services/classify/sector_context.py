@@ -16,7 +16,6 @@ from typing import Any
 
 import ahocorasick_rs
 
-from services.classify.gazetteer import SECTOR
 from services.classify.matcher import Mention
 
 _CJK_START = "\u2e80"
@@ -39,23 +38,22 @@ class SectorContext:
             implementation=ahocorasick_rs.Implementation.DFA,
         )
 
-    def keep(self, text: str, folded: str, mentions: list[Mention], title_end: int) -> list[Mention]:
-        """``mentions`` without the sector mentions a reader would not count."""
+    def aside(
+        self, text: str, folded: str, sectors: list[Mention], title_end: int
+    ) -> list[Mention]:
+        """The sector mentions (of ``sectors``) a reader would not count."""
+        if not sectors:
+            return []
         spans = self._spans(folded)
-        dropped: list[int] = []
-        for index, mention in enumerate(mentions):
-            if mention.kind != SECTOR:
-                continue
+        dropped: list[Mention] = []
+        for mention in sectors:
             start = mention.start
             # Most sector words are lower case: test that before reading any name.
             if (spans and any(low <= start < high for low, high in spans)) or (
                 start >= title_end and text[start].isupper() and _inside_name(text, mention)
             ):
-                dropped.append(index)
-        if not dropped:
-            return mentions
-        skip = set(dropped)
-        return [m for index, m in enumerate(mentions) if index not in skip]
+                dropped.append(mention)
+        return dropped
 
     def _spans(self, folded: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
