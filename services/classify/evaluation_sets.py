@@ -114,7 +114,8 @@ def format_side_by_side(found: list[Column]) -> str:
 def format_kinds(
     sets: Sequence[LabelledSet], classify: Callable[[str, str], Labels]
 ) -> str:
-    """Pairing F1 and sector F1 of the passages tagged with each kind, per set."""
+    """Pairing F1 (or, for passages stating none, the number of pairings claimed) and
+    sector F1 of the passages tagged with each kind, per set."""
     kinds = sorted({kind for labelled in sets for e in labelled.examples for kind in e.kinds})
     if not kinds:
         return "no passage carries `kinds`"
@@ -127,8 +128,11 @@ def format_kinds(
                 row += ["-", "-"]
                 continue
             report = evaluate(subset, classify)
-            row += [f"{report.pairings.f1:.3f} ({len(subset)})",
-                    f"{report.families['sectors'].f1:.3f}"]
+            # Passages without any pairing (negatives) can only claim wrong ones: count those.
+            pairs = (f"{report.pairings.f1:.3f}" if report.pairings.support
+                     else f"{report.pairings.fp} wrong")
+            row += [f"{pairs} ({len(subset)})", f"{report.families['sectors'].f1:.3f}"]
         rows.append(row)
     names = [f"{s.name} {what}" for s in sets for what in ("pairs", "sectors")]
-    return "\n".join(_table("by kind: pairings F1 (passages), sectors F1", names, rows))
+    return "\n".join(_table("by kind: pairings F1 or wrong pairings (passages), sectors F1",
+                            names, rows))

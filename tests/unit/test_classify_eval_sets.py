@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from services.classify.evaluation import load_examples
-from services.classify.evaluation_sets import columns, format_side_by_side, load_set
+from services.classify.evaluation import Example, load_examples
+from services.classify.evaluation_sets import (
+    LabelledSet,
+    columns,
+    format_kinds,
+    format_side_by_side,
+    load_set,
+)
 from services.cli.main import app
 from services.common.contracts import Labels, Pairing
 
@@ -85,7 +91,18 @@ def test_the_command_prints_sets_side_by_side(sets: tuple[Path, Path]) -> None:
     assert lines[1].split() == ["dev", "held-out", "held-out:en", "held-out:zh"]
     passages = next(line for line in lines if line.startswith("passages"))
     assert passages.split()[1:] == ["2", "2", "1", "1"]
-    assert any(line.startswith("direct") for line in lines)
+    direct = next(line for line in lines if line.startswith("direct"))
+    assert direct.split()[3:5] == ["1.000", "(1)"]  # held-out's English passage found
+    # The Chinese passage states a pairing the classifier misses.
+    negative = next(line for line in lines if line.startswith("negative"))
+    assert negative.split()[3:5] == ["0.000", "(1)"]
+
+
+def test_passages_stating_no_pairing_count_the_wrong_ones() -> None:
+    negative = Example(text=GANSU_KZ, relevant=False, kinds=frozenset({"negative"}))
+    table = format_kinds([LabelledSet("held-out", [negative])], _fake_classify)
+    row = next(line for line in table.splitlines() if line.startswith("negative"))
+    assert row.split()[1:4] == ["1", "wrong", "(1)"]
 
 
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
