@@ -95,9 +95,11 @@ def _rows(report: Report) -> list[tuple[str, str]]:
 
 
 def _table(title: str, names: list[str], rows: list[list[str]]) -> list[str]:
-    lines = [title, f"{'':<{_LABEL_WIDTH}}" + "".join(f"{n:>{_COLUMN_WIDTH}}" for n in names)]
+    # Long column names (a set's name and what it scores) widen the columns, never run together.
+    width = max(_COLUMN_WIDTH, *(len(n) + 2 for n in names))
+    lines = [title, f"{'':<{_LABEL_WIDTH}}" + "".join(f"{n:>{width}}" for n in names)]
     lines += [
-        f"{row[0]:<{_LABEL_WIDTH}}" + "".join(f"{cell:>{_COLUMN_WIDTH}}" for cell in row[1:])
+        f"{row[0]:<{_LABEL_WIDTH}}" + "".join(f"{cell:>{width}}" for cell in row[1:])
         for row in rows
     ]
     return lines
