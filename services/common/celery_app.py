@@ -14,8 +14,8 @@ from typing import Any
 import redis
 from celery import Celery, Task
 
-from services.common import dead_letter, task_hooks
-from services.common.errors import TransientError
+from services.common import dead_letter, inflight, task_hooks
+from services.common.errors import DependencyDownError, TransientError
 from services.common.routing import TASK_QUEUES
 from services.common.settings import get_settings
 
@@ -36,14 +36,28 @@ def create_app(stage: str, include: list[str] | None = None) -> Celery:
         worker_prefetch_multiplier=1,
         task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
         task_default_queue=stage,
-        broker_transport_options={
-            "visibility_timeout": settings.broker_visibility_timeout_seconds,
-        },
+        broker_transport_options=transport_options(settings.broker_visibility_timeout_seconds),
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         timezone="UTC",
     )
     return app
+
+
+def transport_options(visibility_timeout: int) -> dict[str, int]:
+    """Kombu's Redis transport: when unacknowledged messages of a dead worker come back.
+
+    A message becomes visible again ``visibility_timeout`` seconds after delivery, but the
+    transport only looks for such messages every ``unacked_restore_interval`` seconds and
+    scans on every ``unacked_restore_throttle``-th look (10 s x 10 by default): a dead
+    worker's messages would wait up to 100 s beyond the timeout. Looking every quarter of
+    the timeout (at most every 10 s), and scanning each time, keeps the wait near it.
+    """
+    return {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": max(1, min(10, visibility_timeout // 4)),
+        "unacked_restore_throttle": 1,
+    }
 
 
 _redis_clients: dict[str, redis.Redis] = {}
@@ -72,6 +86,12 @@ class ReliableTask(Task):
         self.max_retries = settings.task_max_retries
         self.retry_backoff_max = settings.task_retry_backoff_max_seconds
 
+    def retry(self, *args: Any, exc: BaseException | None = None, **options: Any) -> Any:
+        if isinstance(exc, DependencyDownError):
+            # An outage does not count against the message: always one more retry allowed.
+            options["max_retries"] = self.request.retries + 1
+        return super().retry(*args, exc=exc, **options)
+
     def on_failure(
         self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
@@ -88,6 +108,10 @@ class ReliableTask(Task):
         )
         try:
             dead_letter.record(redis_client(), letter)
+            # The dead-letter list answers for the article now; the ledger stops re-sending.
+            link = inflight.link_of_task_args(letter.args)
+            if link is not None:
+                inflight.settle(redis_client(), link)
             log.warning("task %s %s dead-lettered: %s", self.name, task_id, exc)
         except redis.RedisError:
             # Without Redis the message cannot be parked; re-raising keeps it unacked

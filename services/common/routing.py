@@ -10,6 +10,7 @@ QUEUE_ALERTS = "alerts"
 TASK_POLL_DUE_FEEDS = "bri.ingest.poll_due_feeds"
 TASK_POLL_FEED = "bri.ingest.poll_feed"
 TASK_FETCH_ARTICLE = "bri.ingest.fetch_article"
+TASK_RESEND_STALLED = "bri.ingest.resend_stalled"
 TASK_CLASSIFY_ARTICLE = "bri.classify.classify_article"
 TASK_INDEX_ARTICLE = "bri.index.index_article"
 TASK_PAIRING_NEW = "bri.alerts.pairing_new"
@@ -20,6 +21,7 @@ TASK_QUEUES: dict[str, str] = {
     TASK_POLL_DUE_FEEDS: QUEUE_INGEST,
     TASK_POLL_FEED: QUEUE_INGEST,
     TASK_FETCH_ARTICLE: QUEUE_INGEST,
+    TASK_RESEND_STALLED: QUEUE_INGEST,
     TASK_CLASSIFY_ARTICLE: QUEUE_CLASSIFY,
     TASK_INDEX_ARTICLE: QUEUE_INDEX,
     TASK_PAIRING_NEW: QUEUE_ALERTS,

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     task_retry_backoff_max_seconds: int = 600
     # Redis redelivers an unacknowledged message after this; longer than any task runs.
     broker_visibility_timeout_seconds: int = 3600
+    # An article handed on but not indexed after this long is sent again (see
+    # services/common/inflight.py); longer than an article normally takes end to end.
+    pipeline_resend_after_seconds: int = Field(
+        1800, description="re-send an article not indexed this long after it was handed on"
+    )
 
     state_dir: Path = REPO_ROOT / ".local"
     redis_port: int = 6379

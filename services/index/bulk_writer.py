@@ -12,12 +12,13 @@ import logging
 import threading
 import time
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from services.common.errors import PermanentError, TransientError
+from services.common.errors import DependencyDownError, PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,12 @@ class BulkWriter:
 
     def write(self, doc_id: str, document: dict[str, Any], version: int, timeout: float) -> str:
         """Submit and wait; returns "created", "updated" or "stale" (a newer one is stored)."""
-        return self.submit(doc_id, document, version).result(timeout=timeout)
+        try:
+            return self.submit(doc_id, document, version).result(timeout=timeout)
+        except FutureTimeout as exc:
+            raise DependencyDownError(
+                f"Elasticsearch did not answer a bulk request within {timeout:.0f}s"
+            ) from exc
 
     def _run(self) -> None:
         while True:
@@ -103,7 +109,7 @@ class BulkWriter:
             )
             outcome = {item["index"]["_id"]: item["index"] for _, item in results}
         except TransportError as exc:
-            error = TransientError(f"Elasticsearch unreachable while indexing: {exc}")
+            error = DependencyDownError(f"Elasticsearch unreachable while indexing: {exc}")
             for item in batch:
                 item.future.set_exception(error)
             return
@@ -140,5 +146,5 @@ def _api_error(exc: ApiError) -> Exception:
     message = f"Elasticsearch refused the bulk request: {exc}"
     status = getattr(exc, "status_code", None) or getattr(exc.meta, "status", 500)
     if status == 429 or status >= 500:
-        return TransientError(message)
+        return DependencyDownError(message)
     return PermanentError(message)

@@ -12,9 +12,9 @@ from typing import Any
 import redis
 from elasticsearch import TransportError
 
-from services.common import contracts
+from services.common import contracts, inflight
 from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
-from services.common.errors import TransientError
+from services.common.errors import DependencyDownError, TransientError
 from services.common.es_client import elasticsearch_client
 from services.common.routing import TASK_INDEX_ARTICLE
 from services.common.settings import get_settings
@@ -40,7 +40,7 @@ def writer() -> BulkWriter:
             try:
                 alias = ensure_index(es, settings)
             except TransportError as exc:
-                raise TransientError(f"Elasticsearch unreachable: {exc}") from exc
+                raise DependencyDownError(f"Elasticsearch unreachable: {exc}") from exc
             _writer = BulkWriter(es, alias, settings.bulk_max_docs, settings.bulk_max_wait_ms)
         return _writer
 
@@ -57,6 +57,7 @@ def index_article(payload: dict[str, Any]) -> str:
     # Only once the document is stored, so an alert never points at a missing article.
     try:
         announce(redis_client(), message, lambda task, body: send_to_stage(app, task, body))
+        inflight.settle(redis_client(), message.article.url)
     except redis.RedisError as exc:
         raise TransientError(f"Redis unreachable while recording pairings: {exc}") from exc
     return result

@@ -6,10 +6,11 @@ Run with ``celery -A services.ingest.worker worker -Q ingest`` and, once per dep
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
-from services.common import contracts
+from services.common import contracts, inflight
 from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
 from services.common.errors import PermanentError
 from services.common.routing import (
@@ -17,17 +18,24 @@ from services.common.routing import (
     TASK_FETCH_ARTICLE,
     TASK_POLL_DUE_FEEDS,
     TASK_POLL_FEED,
+    TASK_RESEND_STALLED,
 )
 from services.common.settings import get_settings
 from services.ingest import article_fetcher, poller
 from services.ingest.feed_registry import FeedRegistry
+
+log = logging.getLogger(__name__)
 
 app = create_app("ingest")
 app.conf.beat_schedule = {
     "poll-due-feeds": {
         "task": TASK_POLL_DUE_FEEDS,
         "schedule": float(get_settings().scheduler_tick_seconds),
-    }
+    },
+    "resend-stalled-articles": {
+        "task": TASK_RESEND_STALLED,
+        "schedule": float(get_settings().scheduler_tick_seconds),
+    },
 }
 
 
@@ -54,6 +62,18 @@ def poll_feed(url: str) -> dict[str, Any]:
         send_entry=lambda message: app.send_task(TASK_FETCH_ARTICLE, args=[message]),
     )
     return asdict(outcome)
+
+
+@app.task(name=TASK_RESEND_STALLED, base=ReliableTask)
+def resend_stalled() -> int:
+    """Send again every article handed on but not indexed in time (see common/inflight)."""
+    after = get_settings().pipeline_resend_after_seconds
+    stalled = inflight.take_stalled(redis_client(), after)
+    for message in stalled:
+        app.send_task(TASK_FETCH_ARTICLE, args=[message])
+    if stalled:
+        log.warning("re-sent %d articles not indexed within %ds of their poll", len(stalled), after)
+    return len(stalled)
 
 
 @app.task(name=TASK_FETCH_ARTICLE, base=ReliableTask)
