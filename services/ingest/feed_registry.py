@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import redis
+
+from services.common import inflight
 
 FEEDS_KEY = "bri:feeds"
 SEEN_URLS_KEY = "bri:seen-urls"
@@ -318,10 +320,19 @@ class FeedRegistry:
     def mark_entry_seen(self, fid: str, entry_key: str) -> None:
         self.redis.sadd(_seen_key(fid), entry_key)
 
-    def claim_article_url(self, normalised_url: str) -> bool:
-        """True the first time an article URL is claimed by any feed (cross-feed dedupe)."""
-        return bool(self.redis.sadd(SEEN_URLS_KEY, normalised_url))
+    def claim_article_url(
+        self, normalised_url: str, message: dict[str, Any], resend_after_seconds: float
+    ) -> bool:
+        """True the first time an article URL is claimed by any feed (cross-feed dedupe).
 
-    def release_article_url(self, normalised_url: str) -> None:
+        The claim also records ``message`` in the in-flight ledger, in one transaction,
+        so a claimed article is always one the pipeline will deliver or re-send.
+        """
+        return inflight.claim_and_record(
+            self.redis, SEEN_URLS_KEY, normalised_url, message, resend_after_seconds
+        )
+
+    def release_article_url(self, normalised_url: str, link_url: str) -> None:
         self.redis.srem(SEEN_URLS_KEY, normalised_url)
+        inflight.settle(self.redis, link_url)
 

@@ -112,12 +112,17 @@ def _poll_locked(
         if registry.is_entry_seen(fid, entry.key):
             continue
         article_url = normalise(entry.link)
-        if registry.claim_article_url(article_url):
+        message = entry_message(entry, url)
+        # Claimed and recorded in the in-flight ledger at once: if this poll dies before
+        # the send, the ledger's sweep sends the entry later.
+        if registry.claim_article_url(
+            article_url, message, settings.pipeline_resend_after_seconds
+        ):
             try:
-                send_entry(entry_message(entry, url))
+                send_entry(message)
             except Exception:
                 # Not handed on: un-claim so the next poll tries again.
-                registry.release_article_url(article_url)
+                registry.release_article_url(article_url, entry.link)
                 raise
             new_entries += 1
         registry.mark_entry_seen(fid, entry.key)
