@@ -63,24 +63,46 @@ class WorkerGroup:
 
     def start(self) -> None:
         for spec in self.specs:
-            output = None
-            if self.log_dir:
-                os.makedirs(self.log_dir, exist_ok=True)
-                output = open(os.path.join(self.log_dir, f"{spec.name}.log"), "ab")  # noqa: SIM115
-            self.processes[spec.name] = subprocess.Popen(
-                spec.args, stdout=output, stderr=subprocess.STDOUT if output else None,
-                env=_worker_environment(),
-            )
+            self.start_one(spec.name)
 
-    def wait(self) -> int:
-        """Block until a worker exits (or Ctrl-C), then stop the rest."""
+    def start_one(self, name: str) -> None:
+        spec = next(s for s in self.specs if s.name == name)
+        output = None
+        if self.log_dir:
+            os.makedirs(self.log_dir, exist_ok=True)
+            output = open(os.path.join(self.log_dir, f"{spec.name}.log"), "ab")  # noqa: SIM115
+        self.processes[spec.name] = subprocess.Popen(
+            spec.args, stdout=output, stderr=subprocess.STDOUT if output else None,
+            env=_worker_environment(),
+        )
+
+    def restart_exited(self) -> list[tuple[str, int]]:
+        """Start again every worker that exited; returns (name, exit code) of each.
+
+        A worker can die of a broker hiccup (Kombu's Redis transport crashes a worker on
+        some connection losses: "Unrecoverable error" while restoring unacknowledged
+        messages during a Redis restart); like the container restart policy in
+        docker-compose, the group brings it back rather than leaving its stage unserved.
+        """
+        exited = [(name, code) for name, proc in self.processes.items()
+                  if (code := proc.poll()) is not None]
+        for name, _ in exited:
+            self.start_one(name)
+        return exited
+
+    def wait(self, max_restarts_per_minute: int = 5) -> int:
+        """Block until Ctrl-C, restarting workers that exit; a worker that keeps exiting
+        (more than ``max_restarts_per_minute``) stops the group with its exit code."""
+        restarts: list[float] = []
         try:
             while True:
-                for name, proc in self.processes.items():
-                    code = proc.poll()
-                    if code is not None:
-                        print(f"worker {name} exited with code {code}", file=sys.stderr)
-                        return code
+                for name, code in self.restart_exited():
+                    now = time.monotonic()
+                    restarts = [t for t in restarts if now - t < 60] + [now]
+                    print(f"worker {name} exited with code {code}; restarted", file=sys.stderr)
+                    if len(restarts) > max_restarts_per_minute:
+                        print("workers keep exiting; stopping", file=sys.stderr)
+                        return code or 1
                 time.sleep(0.5)
         except KeyboardInterrupt:
             return 0
