@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return _soak(args, faults, site, HOSTILE_KINDS)
 
 
-def _soak(args: argparse.Namespace, faults: list[str], site: object, hostile: tuple[str, ...]) -> int:
+def _soak(args: argparse.Namespace, faults: list[str], site: Any, hostile: tuple[str, ...]) -> int:
     import redis
 
     from services.cli.workers import WorkerGroup, worker_specs
@@ -79,10 +80,10 @@ def _soak(args: argparse.Namespace, faults: list[str], site: object, hostile: tu
     drop_index(es, settings)
     ensure_index(es, settings)
     registry = FeedRegistry(client)
-    for url in site.feed_urls():  # type: ignore[attr-defined]
+    for url in site.feed_urls():
         registry.add(url)
     for kind in hostile:
-        registry.add(site.hostile_url(kind))  # type: ignore[attr-defined]
+        registry.add(site.hostile_url(kind))
 
     log_dir = REPO_ROOT / "artifacts" / "soak-logs"
     state = settings.state_dir / "soak"
@@ -90,17 +91,35 @@ def _soak(args: argparse.Namespace, faults: list[str], site: object, hostile: tu
     specs = worker_specs(settings.model_copy(update={"state_dir": state}))
     group = WorkerGroup(specs, log_dir=str(log_dir))
     group.start()
-    rng = random.Random(args.seed)
-    injected: list[str] = []
+    try:
+        with harness.Supervisor(group) as supervisor:
+            actions = _fault_actions(supervisor, settings, [s.name for s in specs], args)
+            injected = _publish_and_inject(site, actions, faults, args)
+            result = harness.final_reconciliation(
+                supervisor, site.served_urls(), es, client, settings,
+                timeout=args.settle_seconds,
+                may_fail=site.broken_urls(),
+            )
+    finally:
+        group.stop()
+        elasticsearch_node.start(settings)
+        redis_server.start(settings)
+    print(f"\nsoak: {args.minutes:g} min, {len(injected)} faults injected "
+          f"({', '.join(f'{f} x{injected.count(f)}' for f in sorted(set(injected)))})")
+    print(result.report())
+    if supervisor.restarted:
+        print("workers that exited by themselves and were restarted: "
+              + ", ".join(f"{name} (code {code})" for name, code in supervisor.restarted))
+    for kind in hostile:
+        feed = registry.get_by_url(site.hostile_url(kind))
+        print(f"  hostile {kind:10} {feed.last_error}")
+    return 0 if result.exact else 1
 
-    def kill(names: list[str]) -> Callable[[], None]:
-        def run() -> None:
-            for name in names:
-                harness.kill_worker(group, name)
-            time.sleep(1)
-            for name in names:
-                harness.restart_worker(group, name)
-        return run
+
+def _fault_actions(
+    supervisor: Any, settings: Any, workers: list[str], args: argparse.Namespace
+) -> dict[str, Callable[[], None]]:
+    from services.devservices import elasticsearch_node, redis_server
 
     def es_outage() -> None:
         elasticsearch_node.stop(settings)
@@ -110,53 +129,43 @@ def _soak(args: argparse.Namespace, faults: list[str], site: object, hostile: tu
     def redis_restart() -> None:
         redis_server.stop(settings)
         time.sleep(2)
-        redis_server.start(settings)
+        redis_server.start(settings)  # its AOF brings back the queues
 
-    actions: dict[str, Callable[[], None]] = {
-        "kill-ingest": kill(["ingest"]),
-        "kill-classify": kill(["classify"]),
-        "kill-index": kill(["index"]),
-        "kill-all": kill([s.name for s in specs]),
+    return {
+        "kill-ingest": lambda: supervisor.crash(["ingest"]),
+        "kill-classify": lambda: supervisor.crash(["classify"]),
+        "kill-index": lambda: supervisor.crash(["index"]),
+        "kill-all": lambda: supervisor.crash(workers),
         "es-outage": es_outage,
         "redis-restart": redis_restart,
     }
+
+
+def _publish_and_inject(
+    site: Any, actions: dict[str, Callable[[], None]], faults: list[str],
+    args: argparse.Namespace,
+) -> list[str]:
+    """New articles every round until the time is up, a random fault now and then."""
+    rng = random.Random(args.seed)
+    injected: list[str] = []
     started = time.monotonic()
     end = started + args.minutes * 60
     next_fault = started + rng.expovariate(1 / args.fault_every) if faults else end + 1
-    try:
-        while time.monotonic() < end:
-            site.publish(args.per_round)  # type: ignore[attr-defined]
-            round_end = time.monotonic() + args.round_seconds
-            while time.monotonic() < min(round_end, end):
-                if time.monotonic() >= next_fault:
-                    fault = rng.choice(faults)
-                    print(f"[{time.monotonic() - started:6.0f}s] {fault}", flush=True)
-                    actions[fault]()
-                    injected.append(fault)
-                    next_fault = time.monotonic() + rng.expovariate(1 / args.fault_every)
-                time.sleep(0.2)
-        print(f"[{time.monotonic() - started:6.0f}s] publishing stopped; settling", flush=True)
-        served = site.served_urls()  # type: ignore[attr-defined]
-        result = harness.wait_until_reconciled(
-            served, es, client, settings, timeout=args.settle_seconds,
-            done=lambda r: not r.missing and not r.duplicates,
-        )
-        # The scheduler keeps polling (and re-trying the hostile feeds); stop it so that
-        # what is left in the queues is what the pipeline failed to finish.
-        harness.kill_worker(group, "scheduler")
-        harness.wait_for(lambda: sum(harness.waiting_messages(client).values()) == 0, 60)
-        result = harness.reconcile(served, es, client, settings)
-    finally:
-        group.stop()
-        elasticsearch_node.start(settings)
-        redis_server.start(settings)
-    print(f"\nsoak: {args.minutes:g} min, {len(injected)} faults injected "
-          f"({', '.join(f'{f} x{injected.count(f)}' for f in sorted(set(injected)))})")
-    print(result.report())
-    for kind in hostile:
-        feed = registry.get_by_url(site.hostile_url(kind))  # type: ignore[attr-defined]
-        print(f"  hostile {kind:10} {feed.last_error}")
-    return 0 if result.exact else 1
+    while time.monotonic() < end:
+        site.publish(args.per_round)
+        if rng.random() < 0.2:  # now and then a link to a page that answers 404
+            site.publish_broken(rng.randrange(args.feeds))
+        round_end = time.monotonic() + args.round_seconds
+        while time.monotonic() < min(round_end, end):
+            if time.monotonic() >= next_fault:
+                fault = rng.choice(faults)
+                print(f"[{time.monotonic() - started:6.0f}s] {fault}", flush=True)
+                actions[fault]()
+                injected.append(fault)
+                next_fault = time.monotonic() + rng.expovariate(1 / args.fault_every)
+            time.sleep(0.2)
+    print(f"[{time.monotonic() - started:6.0f}s] publishing stopped; settling", flush=True)
+    return injected
 
 
 if __name__ == "__main__":

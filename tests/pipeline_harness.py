@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -40,7 +40,7 @@ def fault_environment(redis_url: str, loopback_host: str) -> dict[str, str]:
         # A killed worker's messages come back after this many seconds.
         "BRI_BROKER_VISIBILITY_TIMEOUT_SECONDS": "12",
         # An article not indexed this long after its poll is sent again.
-        "BRI_PIPELINE_RESEND_AFTER_SECONDS": "30",
+        "BRI_PIPELINE_RESEND_AFTER_SECONDS": "45",
         "BRI_TASK_MAX_RETRIES": "8",
         "BRI_TASK_RETRY_BACKOFF_MAX_SECONDS": "8",
         "BRI_SCHEDULER_TICK_SECONDS": "2",
@@ -77,14 +77,45 @@ def kill_worker(group: WorkerGroup, name: str) -> None:
     proc.wait(timeout=10)
 
 
-def restart_worker(group: WorkerGroup, name: str) -> None:
-    spec = next(s for s in group.specs if s.name == name)
-    output = None
-    if group.log_dir:
-        output = open(os.path.join(group.log_dir, f"{spec.name}.log"), "ab")  # noqa: SIM115
-    group.processes[name] = subprocess.Popen(
-        spec.args, stdout=output, stderr=subprocess.STDOUT if output else None
-    )
+class Supervisor:
+    """Restarts workers that exit, as `bri workers` does; faults go through it."""
+
+    def __init__(self, group: WorkerGroup) -> None:
+        self.group = group
+        self.restarted: list[tuple[str, int]] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="supervisor", daemon=True)
+
+    def __enter__(self) -> Supervisor:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(0.5):
+            with self._lock:
+                self.restarted.extend(self.group.restart_exited())
+
+    def crash(self, names: list[str], down_seconds: float = 1.0) -> None:
+        """SIGKILL the named workers, leave them down a moment, start them again."""
+        with self._lock:
+            for name in names:
+                kill_worker(self.group, name)
+            time.sleep(down_seconds)
+            for name in names:
+                self.group.start_one(name)
+
+    def retire(self, name: str) -> None:
+        """Stop a worker for good (the scheduler, before the final count)."""
+        with self._lock:
+            proc = self.group.processes.pop(name, None)
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=20)
 
 
 def indexed_urls(es: Elasticsearch, settings: Settings) -> list[str]:
@@ -176,6 +207,19 @@ def _letter_url(args: list[Any]) -> str | None:
             return str(article.get("canonical_url"))
         return str(first.get("url"))
     return str(first) if first is not None else None
+
+
+def final_reconciliation(
+    supervisor: Supervisor, served: set[str], es: Elasticsearch, client: redis.Redis,
+    settings: Settings, timeout: float, may_fail: set[str] | None = None,
+) -> Reconciliation:
+    """Wait until every served article is stored (or timeout), then stop the scheduler and
+    let the queues drain, so what is left waiting is what the pipeline failed to finish."""
+    wait_until_reconciled(served, es, client, settings, timeout, may_fail,
+                          done=lambda r: not r.missing and not r.duplicates)
+    supervisor.retire("scheduler")
+    wait_for(lambda: sum(waiting_messages(client).values()) == 0, timeout=60)
+    return reconcile(served, es, client, settings, may_fail)
 
 
 def wait_for(condition: Any, timeout: float, interval: float = 0.5) -> bool:

@@ -14,6 +14,9 @@ Hostile feeds under ``/hostile/<kind>.rss`` misbehave the way real servers do:
   loop       redirects to itself, for ever
   huge       a 50 MB body (no Content-Length, so only a streaming cap stops it)
   gzipbomb   a small gzip body that inflates to 1 GB
+
+``publish_broken`` lists an article whose page answers 404, the one kind of page a
+pipeline run may rightly dead-letter.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ class GeneratedSite:
         self._articles: dict[int, list[Article]] = {f: [] for f in range(feeds)}
         self._requests: dict[str, int] = {}
         self._bomb: bytes | None = None
+        self._broken: set[str] = set()
         self.rng = random.Random(seed)
 
     def publish(self, per_feed: int) -> list[Article]:
@@ -104,6 +108,28 @@ class GeneratedSite:
                     items.append(item)
                     added.append(item)
         return added
+
+    def publish_in(self, feed: int, count: int = 1) -> list[Article]:
+        """Add ``count`` new articles to one feed only."""
+        with self._lock:
+            items = self._articles[feed]
+            added = [Article(feed, len(items) + i, time.time()) for i in range(count)]
+            items.extend(added)
+            return added
+
+    def publish_broken(self, feed: int) -> Article:
+        """List an article in ``feed`` whose page answers 404: it must be dead-lettered."""
+        with self._lock:
+            items = self._articles[feed]
+            item = Article(feed, len(items), time.time())
+            items.append(item)
+            self._broken.add(item.slug)
+            return item
+
+    def broken_urls(self) -> set[str]:
+        with self._lock:
+            return {self.article_url(a) for items in self._articles.values() for a in items
+                    if a.slug in self._broken}
 
     def articles(self) -> list[Article]:
         with self._lock:
@@ -121,7 +147,7 @@ class GeneratedSite:
         return f"{self.base_url}/gen/articles/{article.slug}.html"
 
     def served_urls(self) -> set[str]:
-        """Canonical URLs of every article published so far."""
+        """Canonical URLs of every article published so far (broken ones included)."""
         return {self.article_url(a) for a in self.articles()}
 
     def count(self, path: str) -> None:
@@ -140,7 +166,8 @@ class GeneratedSite:
     def article(self, feed: int, number: int) -> Article | None:
         with self._lock:
             items = self._articles.get(feed, [])
-            return items[number] if 0 <= number < len(items) else None
+            found = items[number] if 0 <= number < len(items) else None
+            return None if found is None or found.slug in self._broken else found
 
     def gzip_bomb(self) -> bytes:
         with self._lock:
