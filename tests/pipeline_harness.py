@@ -45,6 +45,8 @@ def fault_environment(redis_url: str, loopback_host: str) -> dict[str, str]:
         "BRI_TASK_RETRY_BACKOFF_MAX_SECONDS": "8",
         "BRI_SCHEDULER_TICK_SECONDS": "2",
         "BRI_POLL_INTERVAL_SECONDS": "4",
+        "BRI_FEED_MIN_INTERVAL_SECONDS": "2",
+        "BRI_FEED_MAX_INTERVAL_SECONDS": "10",
         "BRI_FEED_BACKOFF_BASE_SECONDS": "2",
         "BRI_FEED_BACKOFF_MAX_SECONDS": "8",
         "BRI_HTTP_TIMEOUT_SECONDS": "3",
