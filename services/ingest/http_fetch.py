@@ -11,7 +11,10 @@ error naming the address and the rule.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 
@@ -95,33 +98,95 @@ class FetchLimits:
         )
 
 
+MAX_REDIRECTS = 5
+
+
 def fetch(
     url: str,
     limits: FetchLimits,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchResult:
+    """One GET with its own short-lived client (the CLI's one-off fetches)."""
+    _check_scheme(url)
+    headers = _request_headers(limits, etag, last_modified)
+    body = _CappedBody(url, limits)
+    with _translated_errors(url, limits), guarded_client(
+        limits.policy, timeout=limits.timeout_seconds, follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+    ) as client, client.stream("GET", url, headers=headers) as response:
+        body.check_declared(response)
+        for chunk in response.iter_bytes():
+            body.add(chunk)
+        result = _result(url, response, body.content())
+    _check_status(result)
+    return result
+
+
+async def fetch_async(
+    client: httpx.AsyncClient,
+    url: str,
+    limits: FetchLimits,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """The same GET on a shared, pooled async client (the ingest workers' fetches).
+
+    The client must be a guarded one following redirects (at most MAX_REDIRECTS) under
+    ``limits.policy``: see ``async_fetcher``. Here the deadline covers the whole
+    exchange, waiting for headers included.
+    """
+    _check_scheme(url)
+    headers = _request_headers(limits, etag, last_modified)
+    body = _CappedBody(url, limits)
+    with _translated_errors(url, limits):
+        try:
+            async with asyncio.timeout(limits.deadline_seconds), client.stream(
+                "GET", url, headers=headers, timeout=limits.timeout_seconds
+            ) as response:
+                body.check_declared(response)
+                async for chunk in response.aiter_bytes():
+                    body.add(chunk)
+                result = _result(url, response, body.content())
+        except TimeoutError as exc:
+            raise TransientFetchError(
+                f"{url}: response still incomplete after {limits.deadline_seconds:.0f}s"
+            ) from exc
+    _check_status(result)
+    return result
+
+
+def _check_scheme(url: str) -> None:
     scheme = httpx.URL(url).scheme if "://" in url else ""
     if scheme not in ("http", "https"):
         raise PermanentFetchError(f"{url}: only http and https URLs can be fetched")
+
+
+def _request_headers(limits: FetchLimits, etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    started = time.monotonic()
+    return headers
+
+
+def _result(url: str, response: httpx.Response, content: bytes) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=str(response.url),
+        status=response.status_code,
+        content=content,
+        headers={k.lower(): v for k, v in response.headers.items()},
+    )
+
+
+@contextmanager
+def _translated_errors(url: str, limits: FetchLimits) -> Iterator[None]:
+    """Guard refusals and httpx's exceptions as FetchErrors that name the URL and say
+    whether to retry."""
     try:
-        with guarded_client(
-            limits.policy, timeout=limits.timeout_seconds, follow_redirects=True, max_redirects=5
-        ) as client, client.stream("GET", url, headers=headers) as response:
-            body = _read_capped(response, url, limits, started)
-            result = FetchResult(
-                url=url,
-                final_url=str(response.url),
-                status=response.status_code,
-                content=body,
-                headers={k.lower(): v for k, v in response.headers.items()},
-            )
+        yield
     except AddressRefused as exc:
         raise PermanentFetchError(f"{url}: {exc}") from exc
     except httpx.UnsupportedProtocol as exc:  # a redirect to another scheme
@@ -136,32 +201,40 @@ def fetch(
         raise TransientFetchError(f"{url}: unreachable ({type(exc).__name__}: {exc})") from exc
     except httpx.InvalidURL as exc:
         raise PermanentFetchError(f"{url}: invalid URL ({exc})") from exc
-    _check_status(result)
-    return result
 
 
-def _read_capped(
-    response: httpx.Response, url: str, limits: FetchLimits, started: float
-) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-        raise PermanentFetchError(
-            f"{url}: response of {int(declared)} bytes exceeds the {limits.max_bytes}-byte limit"
-        )
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
+class _CappedBody:
+    """A response body read chunk by chunk, refused once over the byte cap or the deadline."""
+
+    def __init__(self, url: str, limits: FetchLimits) -> None:
+        self.url = url
+        self.limits = limits
+        self.started = time.monotonic()
+        self.size = 0
+        self.chunks: list[bytes] = []
+
+    def check_declared(self, response: httpx.Response) -> None:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
             raise PermanentFetchError(
-                f"{url}: response exceeds the {limits.max_bytes}-byte limit"
+                f"{self.url}: response of {int(declared)} bytes exceeds the "
+                f"{self.limits.max_bytes}-byte limit"
             )
-        if time.monotonic() - started > limits.deadline_seconds:
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limits.max_bytes:
+            raise PermanentFetchError(
+                f"{self.url}: response exceeds the {self.limits.max_bytes}-byte limit"
+            )
+        if time.monotonic() - self.started > self.limits.deadline_seconds:
             raise TransientFetchError(
-                f"{url}: response still incomplete after {limits.deadline_seconds:.0f}s"
+                f"{self.url}: response still incomplete after {self.limits.deadline_seconds:.0f}s"
             )
-        chunks.append(chunk)
-    return b"".join(chunks)
+        self.chunks.append(chunk)
+
+    def content(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 def _check_status(result: FetchResult) -> None:
