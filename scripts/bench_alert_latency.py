@@ -103,7 +103,7 @@ def main() -> int:
         "events": ["article.matching"], "channels": {"webhook_url": receiver.url, "atom": False},
     }), settings.webhook_allowed_hosts))
 
-    specs = [s for s in worker_specs(settings, with_scheduler=False) if s.name != "ingest"]
+    specs = [s for s in worker_specs(settings, with_scheduler=False) if s.name not in ("ingest", "extract")]
     group = WorkerGroup(specs, log_dir=str(REPO_ROOT / "artifacts" / "bench-logs"))
     group.start()
     sender = create_app("bench")

@@ -10,7 +10,13 @@ import time
 from dataclasses import dataclass
 
 from services.common.metrics import MULTIPROC_ENV
-from services.common.routing import QUEUE_ALERTS, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
+from services.common.routing import (
+    QUEUE_ALERTS,
+    QUEUE_CLASSIFY,
+    QUEUE_EXTRACT,
+    QUEUE_INDEX,
+    QUEUE_INGEST,
+)
 from services.common.settings import Settings
 
 
@@ -21,21 +27,27 @@ class WorkerSpec:
 
 
 def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[WorkerSpec]:
+    """One worker per stage, each sized by its BRI_*_CONCURRENCY setting.
+
+    Ingest threads wait on the network; extraction and classification are CPU, so they
+    run as processes (Celery's prefork pool); index and alerts threads wait on
+    Elasticsearch and on deliveries.
+    """
     level = settings.log_level
     celery = [sys.executable, "-m", "celery"]
+
+    def spec(name: str, module: str, queue: str, concurrency: int, pool: str) -> WorkerSpec:
+        return WorkerSpec(name, [*celery, "-A", module, "worker", "-Q", queue, "-n", f"{name}@%h",
+                                 "-P", pool, "-c", str(concurrency), "--loglevel", level])
+
     specs = [
-        WorkerSpec("ingest", [*celery, "-A", "services.ingest.worker", "worker", "-Q",
-                              QUEUE_INGEST, "-n", "ingest@%h", "-c", "4", "-P", "threads",
-                              "--loglevel", level]),
-        WorkerSpec("classify", [*celery, "-A", "services.classify.worker", "worker", "-Q",
-                                QUEUE_CLASSIFY, "-n", "classify@%h", "-c", "1",
-                                "--loglevel", level]),
-        WorkerSpec("index", [*celery, "-A", "services.index.worker", "worker", "-Q",
-                             QUEUE_INDEX, "-n", "index@%h", "-P", "threads", "-c", "8",
-                             "--loglevel", level]),
-        WorkerSpec("alerts", [*celery, "-A", "services.alerts.worker", "worker", "-Q",
-                              QUEUE_ALERTS, "-n", "alerts@%h", "-P", "threads", "-c", "4",
-                              "--loglevel", level]),
+        spec("ingest", "services.ingest.worker", QUEUE_INGEST, settings.ingest_concurrency, "threads"),
+        spec("extract", "services.ingest.extract_worker", QUEUE_EXTRACT,
+             settings.extract_concurrency, "prefork"),
+        spec("classify", "services.classify.worker", QUEUE_CLASSIFY,
+             settings.classify_concurrency, "prefork"),
+        spec("index", "services.index.worker", QUEUE_INDEX, settings.index_concurrency, "threads"),
+        spec("alerts", "services.alerts.worker", QUEUE_ALERTS, settings.alerts_concurrency, "threads"),
     ]
     if with_scheduler:
         schedule = settings.state_dir / "celerybeat-schedule"

@@ -14,12 +14,19 @@ import logging
 from prometheus_client import start_http_server
 
 from services.common.metrics import process_registry
-from services.common.routing import QUEUE_ALERTS, QUEUE_CLASSIFY, QUEUE_INDEX, QUEUE_INGEST
+from services.common.routing import (
+    QUEUE_ALERTS,
+    QUEUE_CLASSIFY,
+    QUEUE_EXTRACT,
+    QUEUE_INDEX,
+    QUEUE_INGEST,
+)
 
 log = logging.getLogger(__name__)
 
 PORTS_PER_STAGE = 10
-STAGE_PORT_BLOCKS: dict[str, int] = {QUEUE_INGEST: 1, QUEUE_CLASSIFY: 2, QUEUE_INDEX: 3, QUEUE_ALERTS: 4}
+STAGE_PORT_BLOCKS: dict[str, int] = {QUEUE_INGEST: 1, QUEUE_CLASSIFY: 2, QUEUE_INDEX: 3, QUEUE_ALERTS: 4,
+                                     QUEUE_EXTRACT: 5}
 OTHER_STAGES_BLOCK = 9
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-QUEUE_INGEST = "ingest"
+QUEUE_INGEST = "ingest"  # I/O: polling feeds and fetching pages
+QUEUE_EXTRACT = "extract"  # CPU: main text and metadata out of fetched pages
 QUEUE_CLASSIFY = "classify"
 QUEUE_INDEX = "index"
 QUEUE_ALERTS = "alerts"
 
 TASK_POLL_DUE_FEEDS = "bri.ingest.poll_due_feeds"
 TASK_POLL_FEED = "bri.ingest.poll_feed"
+TASK_POLL_FEEDS = "bri.ingest.poll_feeds"
 TASK_FETCH_ARTICLE = "bri.ingest.fetch_article"
 TASK_RESEND_STALLED = "bri.ingest.resend_stalled"
+TASK_EXTRACT_PAGE = "bri.ingest.extract_page"
 TASK_CLASSIFY_ARTICLE = "bri.classify.classify_article"
 TASK_INDEX_ARTICLE = "bri.index.index_article"
 TASK_PAIRING_NEW = "bri.alerts.pairing_new"
@@ -20,8 +23,10 @@ TASK_DELIVER_ALERT = "bri.alerts.deliver_alert"
 TASK_QUEUES: dict[str, str] = {
     TASK_POLL_DUE_FEEDS: QUEUE_INGEST,
     TASK_POLL_FEED: QUEUE_INGEST,
+    TASK_POLL_FEEDS: QUEUE_INGEST,
     TASK_FETCH_ARTICLE: QUEUE_INGEST,
     TASK_RESEND_STALLED: QUEUE_INGEST,
+    TASK_EXTRACT_PAGE: QUEUE_EXTRACT,
     TASK_CLASSIFY_ARTICLE: QUEUE_CLASSIFY,
     TASK_INDEX_ARTICLE: QUEUE_INDEX,
     TASK_PAIRING_NEW: QUEUE_ALERTS,

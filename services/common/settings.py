@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -10,6 +11,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -52,6 +57,23 @@ class Settings(BaseSettings):
     fetch_allowed_ports: Annotated[tuple[int, ...], NoDecode] = Field(
         (80, 443, 8080, 8443), description="ports feeds and pages may be fetched from"
     )
+
+    # Fetching is I/O: one asyncio client per ingest worker process, pooled connections,
+    # HTTP/2 where the server offers it, and at most this many requests at once to one host
+    # (the parallelism browsers allow a site), so a site is never hammered.
+    http_max_connections: int = Field(100, description="open connections per ingest process")
+    http_per_host_concurrency: int = Field(6, description="requests in flight to one host")
+    poll_batch_size: int = Field(50, description="feeds per poll task; its feeds poll concurrently")
+    poll_concurrency: int = Field(32, description="feeds polled at once per ingest process")
+
+    # Worker concurrency per stage. Ingest threads mostly wait on the network; extraction is
+    # CPU work, one process per core; classification is ~1 ms an article, so one process per
+    # four cores keeps up; index threads wait on shared bulk requests.
+    ingest_concurrency: int = Field(default_factory=lambda: 8 * _cores())
+    extract_concurrency: int = Field(default_factory=_cores)
+    classify_concurrency: int = Field(default_factory=lambda: max(1, _cores() // 4))
+    index_concurrency: int = 8
+    alerts_concurrency: int = 4
 
     task_max_retries: int = 5
     task_retry_backoff_max_seconds: int = 600

@@ -1,14 +1,19 @@
-"""Fetching one article page and turning it into an "article fetched" message."""
+"""Fetching one article page (I/O), and turning a fetched page into an article (CPU).
+
+The two halves run in different workers: ``download_page`` on the ingest worker's
+shared async client, ``extract_page`` in the extract worker's processes, one per core.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict
 
 from services.common import log_context, metrics
-from services.common.contracts import ArticleFetched, utcnow
+from services.common.contracts import ArticleFetched, PageFetched, utcnow
 from services.common.errors import PermanentError
 from services.common.settings import Settings
 from services.ingest import http_fetch
@@ -34,31 +39,53 @@ def page_limits(settings: Settings) -> http_fetch.FetchLimits:
     return http_fetch.FetchLimits.from_settings(settings, settings.max_page_bytes)
 
 
-def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:
+PageFetch = Callable[[str, http_fetch.FetchLimits], http_fetch.FetchResult]
+
+
+def download_page(link: ArticleLink, settings: Settings, fetch: PageFetch = http_fetch.fetch) -> PageFetched:
     with metrics.time_step("ingest", "fetch-page"):
-        response = http_fetch.fetch(link.url, page_limits(settings))
+        response = fetch(link.url, page_limits(settings))
+    return PageFetched(
+        url=link.url,
+        final_url=response.final_url,
+        charset=response.charset,
+        body=PageFetched.pack(response.content),
+        feed_url=link.feed_url,
+        title=link.title,
+        summary=link.summary,
+        author=link.author,
+        published=link.published,
+    )
+
+
+def extract_page(page: PageFetched) -> ArticleFetched:
     try:
-        with metrics.time_step("ingest", "extract"):
-            extraction = extract_article(response.content, response.final_url, response.charset)
+        with metrics.time_step("extract", "extract"):
+            extraction = extract_article(page.content(), page.final_url, page.charset)
     except ExtractionError as exc:
-        raise PermanentError(f"{link.url}: {exc}") from exc
-    canonical = choose_canonical(response.final_url, extraction.canonical_url)
+        raise PermanentError(f"{page.url}: {exc}") from exc
+    canonical = choose_canonical(page.final_url, extraction.canonical_url)
     # The id is born here (from the canonical URL); later stages read it from the message.
     log_context.bind(article_id=article_id(canonical))
     return ArticleFetched(
         article_id=article_id(canonical),
-        url=link.url,
+        url=page.url,
         canonical_url=canonical,
-        feed_url=link.feed_url,
-        title=clip_title(extraction.title or link.title),
+        feed_url=page.feed_url,
+        title=clip_title(extraction.title or page.title),
         text=extraction.text,
-        summary=_plain(link.summary) or (extraction.description or ""),
-        author=extraction.author or link.author,
-        published=extraction.published or link.published,
+        summary=_plain(page.summary) or (extraction.description or ""),
+        author=extraction.author or page.author,
+        published=extraction.published or page.published,
         language=extraction.language,
         site_name=extraction.site_name,
         fetched_at=utcnow(),
     )
+
+
+def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:
+    """Both halves in one call, for one-off use outside the workers."""
+    return extract_page(download_page(link, settings))
 
 
 def _plain(html: str) -> str:

@@ -51,14 +51,21 @@ def entry_message(entry: FeedEntry, feed_url: str) -> dict[str, str | None]:
     }
 
 
+FeedFetch = Callable[
+    [str, http_fetch.FetchLimits, str | None, str | None], http_fetch.FetchResult
+]
+
+
 def poll_feed(
     url: str,
     registry: FeedRegistry,
     settings: Settings,
     send_entry: Callable[[dict[str, str | None]], None],
+    fetch: FeedFetch = http_fetch.fetch,
 ) -> PollOutcome:
+    """Poll one feed; ``fetch`` is the conditional GET (the workers pass their pooled one)."""
     log_context.bind(feed_url=url)
-    outcome = _poll(url, registry, settings, send_entry)
+    outcome = _poll(url, registry, settings, send_entry, fetch)
     metrics.FEED_POLLS.labels(outcome=outcome.status).inc()
     metrics.FEED_NEW_ENTRIES.inc(outcome.new_entries)
     return outcome
@@ -69,12 +76,13 @@ def _poll(
     registry: FeedRegistry,
     settings: Settings,
     send_entry: Callable[[dict[str, str | None]], None],
+    fetch: FeedFetch,
 ) -> PollOutcome:
     fid = feed_id(url)
     if not registry.acquire_poll_lock(fid, ttl_seconds=int(settings.http_total_deadline_seconds) * 2):
         return PollOutcome(url, "busy")
     try:
-        return _poll_locked(url, fid, registry, settings, send_entry)
+        return _poll_locked(url, fid, registry, settings, send_entry, fetch)
     finally:
         registry.release_poll_lock(fid)
 
@@ -85,6 +93,7 @@ def _poll_locked(
     registry: FeedRegistry,
     settings: Settings,
     send_entry: Callable[[dict[str, str | None]], None],
+    fetch: FeedFetch,
 ) -> PollOutcome:
     state = registry.find(fid)
     if state is None:  # removed after this poll was queued
@@ -93,7 +102,7 @@ def _poll_locked(
         return PollOutcome(url, "gone", error=state.gone_reason)
     limits = schedule.ScheduleLimits.from_settings(settings)
     try:
-        response = http_fetch.fetch(url, feed_limits(settings), state.etag, state.last_modified)
+        response = fetch(url, feed_limits(settings), state.etag, state.last_modified)
         parsed = None if response.not_modified else parse_feed(
             response.content, response.final_url, response.content_type
         )

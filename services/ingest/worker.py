@@ -1,12 +1,16 @@
-"""The ingest stage's Celery tasks (queue ``ingest``) and its polling schedule.
+"""The ingest stage's I/O tasks (queue ``ingest``) and its polling schedule.
 
-Run with ``celery -A services.ingest.worker worker -Q ingest`` and, once per deployment,
-``celery -A services.ingest.worker beat`` for the periodic look for due feeds.
+Run with ``celery -A services.ingest.worker worker -Q ingest -P threads`` and, once per
+deployment, ``celery -A services.ingest.worker beat`` for the periodic look for due feeds.
+The threads only wait: every GET runs on the process's shared asyncio client
+(``async_fetcher``). Pages go on to the ``extract`` queue, whose worker does the CPU work.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
@@ -14,14 +18,16 @@ from services.common import contracts, inflight
 from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
 from services.common.errors import PermanentError
 from services.common.routing import (
-    TASK_CLASSIFY_ARTICLE,
+    TASK_EXTRACT_PAGE,
     TASK_FETCH_ARTICLE,
     TASK_POLL_DUE_FEEDS,
     TASK_POLL_FEED,
+    TASK_POLL_FEEDS,
     TASK_RESEND_STALLED,
 )
 from services.common.settings import get_settings
 from services.ingest import article_fetcher, poller
+from services.ingest.async_fetcher import shared_fetcher
 from services.ingest.feed_registry import FeedRegistry
 
 log = logging.getLogger(__name__)
@@ -38,6 +44,20 @@ app.conf.beat_schedule = {
     },
 }
 
+_poll_pool: ThreadPoolExecutor | None = None
+
+
+def poll_pool() -> ThreadPoolExecutor:
+    """Threads that carry one feed's poll each (its Redis bookkeeping and its wait on the GET)."""
+    global _poll_pool
+    if _poll_pool is None:
+        _poll_pool = ThreadPoolExecutor(get_settings().poll_concurrency, thread_name_prefix="bri-poll")
+    return _poll_pool
+
+
+def batches(urls: list[str], size: int) -> list[list[str]]:
+    return [urls[start:start + size] for start in range(0, len(urls), max(1, size))]
+
 
 @app.task(name=TASK_POLL_DUE_FEEDS, base=ReliableTask)
 def poll_due_feeds() -> int:
@@ -47,21 +67,46 @@ def poll_due_feeds() -> int:
     # Deferred before queuing, so later ticks do not queue them again while the polls
     # wait in the queue; each poll then sets its feed's real next time.
     registry.defer_many([feed.id for feed in due], settings.feed_min_interval_seconds)
-    for feed in due:
-        app.send_task(TASK_POLL_FEED, args=[feed.url])
+    # Many feeds to a message: a 304 costs less than a task's own overhead.
+    for batch in batches([feed.url for feed in due], settings.poll_batch_size):
+        app.send_task(TASK_POLL_FEEDS, args=[batch])
     return len(due)
+
+
+def _poll(url: str) -> poller.PollOutcome:
+    settings = get_settings()
+    return poller.poll_feed(
+        url,
+        FeedRegistry(redis_client()),
+        settings,
+        send_entry=lambda message: app.send_task(TASK_FETCH_ARTICLE, args=[message]),
+        fetch=shared_fetcher(settings).fetch,
+    )
+
+
+@app.task(name=TASK_POLL_FEEDS, base=ReliableTask)
+def poll_feeds(urls: list[str]) -> dict[str, int]:
+    """Poll a batch of feeds concurrently.
+
+    A feed whose poll breaks for a reason of ours (Redis, the broker) is handed to a
+    ``poll_feed`` task of its own, which retries and dead-letters it alone; the batch is
+    acknowledged once each feed is polled or so handed on.
+    """
+    futures = {url: poll_pool().submit(_poll, url) for url in urls}
+    statuses: Counter[str] = Counter()
+    for url, future in futures.items():
+        try:
+            statuses[future.result().status] += 1
+        except Exception as exc:
+            log.warning("polling %s broke (%s); retrying it on its own", url, exc)
+            app.send_task(TASK_POLL_FEED, args=[url])
+            statuses["handed-on"] += 1
+    return dict(statuses)
 
 
 @app.task(name=TASK_POLL_FEED, base=ReliableTask)
 def poll_feed(url: str) -> dict[str, Any]:
-    registry = FeedRegistry(redis_client())
-    outcome = poller.poll_feed(
-        url,
-        registry,
-        get_settings(),
-        send_entry=lambda message: app.send_task(TASK_FETCH_ARTICLE, args=[message]),
-    )
-    return asdict(outcome)
+    return asdict(_poll(url))
 
 
 @app.task(name=TASK_RESEND_STALLED, base=ReliableTask)
@@ -82,6 +127,7 @@ def fetch_article(message: dict[str, Any]) -> str:
         link = article_fetcher.ArticleLink.model_validate(message)
     except ValueError as exc:
         raise PermanentError(f"not a valid article link message: {exc}") from exc
-    fetched = article_fetcher.fetch_article(link, get_settings())
-    send_to_stage(app, TASK_CLASSIFY_ARTICLE, contracts.dump(fetched))
-    return fetched.article_id
+    settings = get_settings()
+    page = article_fetcher.download_page(link, settings, shared_fetcher(settings).fetch)
+    send_to_stage(app, TASK_EXTRACT_PAGE, contracts.dump(page))
+    return page.url
