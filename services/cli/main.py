@@ -118,6 +118,22 @@ def workers(
     raise typer.Exit(group.wait())
 
 
+@app.command("worker")
+def worker(
+    stage: Annotated[str, typer.Argument(help="ingest, extract, classify, index or alerts")],
+    node: Annotated[str | None, typer.Option(help="node name, if one host runs two of a stage")] = None,
+) -> None:
+    """Run one stage's Celery worker, sized by its BRI_*_CONCURRENCY setting (one per container)."""
+    import os
+
+    from services.cli.workers import STAGES, stage_spec
+
+    if stage not in STAGES:
+        _fail(f"{stage}: not a stage; choose one of {', '.join(STAGES)}")
+    args = stage_spec(get_settings(), stage, node).args
+    os.execv(args[0], args)  # the worker itself is the process: signals reach Celery directly
+
+
 @feeds_app.command("add")
 def feeds_add(urls: Annotated[list[str], typer.Argument(help="feed URL(s)")]) -> None:
     """Watch one or more feeds (RSS, Atom or JSON Feed)."""

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.common.metrics import MULTIPROC_ENV
@@ -26,29 +27,43 @@ class WorkerSpec:
     args: list[str]
 
 
-def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[WorkerSpec]:
-    """One worker per stage, each sized by its BRI_*_CONCURRENCY setting.
+@dataclass(frozen=True)
+class Stage:
+    module: str
+    queue: str
+    pool: str  # Celery pool: "threads" for stages that wait, "prefork" for CPU work
+    concurrency: Callable[[Settings], int]
 
-    Ingest threads wait on the network; extraction and classification are CPU, so they
-    run as processes (Celery's prefork pool); index and alerts threads wait on
-    Elasticsearch and on deliveries.
-    """
+
+# Ingest threads wait on the network; extraction and classification are CPU, so they run
+# as processes; index and alerts threads wait on Elasticsearch and on deliveries.
+STAGES: dict[str, Stage] = {
+    "ingest": Stage("services.ingest.worker", QUEUE_INGEST, "threads",
+                    lambda s: s.ingest_concurrency),
+    "extract": Stage("services.ingest.extract_worker", QUEUE_EXTRACT, "prefork",
+                     lambda s: s.extract_concurrency),
+    "classify": Stage("services.classify.worker", QUEUE_CLASSIFY, "prefork",
+                      lambda s: s.classify_concurrency),
+    "index": Stage("services.index.worker", QUEUE_INDEX, "threads", lambda s: s.index_concurrency),
+    "alerts": Stage("services.alerts.worker", QUEUE_ALERTS, "threads", lambda s: s.alerts_concurrency),
+}
+
+
+def stage_spec(settings: Settings, stage: str, node: str | None = None) -> WorkerSpec:
+    """A worker of one stage; several of a stage need distinct ``node`` names."""
+    definition = STAGES[stage]
+    name = node or stage
+    return WorkerSpec(name, [sys.executable, "-m", "celery", "-A", definition.module, "worker",
+                             "-Q", definition.queue, "-n", f"{name}@%h", "-P", definition.pool,
+                             "-c", str(definition.concurrency(settings)),
+                             "--loglevel", settings.log_level])
+
+
+def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[WorkerSpec]:
+    """One worker per stage, each sized by its BRI_*_CONCURRENCY setting."""
     level = settings.log_level
     celery = [sys.executable, "-m", "celery"]
-
-    def spec(name: str, module: str, queue: str, concurrency: int, pool: str) -> WorkerSpec:
-        return WorkerSpec(name, [*celery, "-A", module, "worker", "-Q", queue, "-n", f"{name}@%h",
-                                 "-P", pool, "-c", str(concurrency), "--loglevel", level])
-
-    specs = [
-        spec("ingest", "services.ingest.worker", QUEUE_INGEST, settings.ingest_concurrency, "threads"),
-        spec("extract", "services.ingest.extract_worker", QUEUE_EXTRACT,
-             settings.extract_concurrency, "prefork"),
-        spec("classify", "services.classify.worker", QUEUE_CLASSIFY,
-             settings.classify_concurrency, "prefork"),
-        spec("index", "services.index.worker", QUEUE_INDEX, settings.index_concurrency, "threads"),
-        spec("alerts", "services.alerts.worker", QUEUE_ALERTS, settings.alerts_concurrency, "threads"),
-    ]
+    specs = [stage_spec(settings, stage) for stage in STAGES]
     if with_scheduler:
         schedule = settings.state_dir / "celerybeat-schedule"
         settings.state_dir.mkdir(parents=True, exist_ok=True)

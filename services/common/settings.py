@@ -14,6 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cores() -> int:
+    """CPUs this process may run on (a container's cpuset), not all the host's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
 
 
