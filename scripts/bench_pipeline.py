@@ -168,12 +168,24 @@ class WorkerMeter:
         return current
 
 
+def _machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent on anything but idling, since boot."""
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values[:8]) - idle) / CLOCK_TICKS
+
+
 def _service_cpu(client: redis.Redis, es: object) -> dict[str, float]:
+    """Elasticsearch, Redis, this script (its HTTP server stands in for the news sites), and
+    everything else the machine ran meanwhile (other work shares it)."""
     redis_info = client.info("cpu")
     nodes = es.nodes.stats(metric="process").body["nodes"]  # type: ignore[attr-defined]
     es_ms = sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values())
     return {"redis": float(redis_info["used_cpu_sys"]) + float(redis_info["used_cpu_user"]),
-            "elasticsearch": es_ms / 1000}
+            "elasticsearch": es_ms / 1000,
+            "feed server": _cpu_seconds(os.getpid()),
+            "machine": _machine_busy_seconds()}
 
 
 # -- one run -----------------------------------------------------------------------------
@@ -287,9 +299,13 @@ def report(results: list[RunResult], meter: WorkerMeter, cores: int) -> bool:
     per_article_ms = {s: _median([r.stage_cpu[s] / r.articles * 1000 for r in results]) for s in stages}
     service_ms = {s: _median([r.service_cpu[s] / r.articles * 1000 for r in results])
                   for s in results[0].service_cpu}
+    machine_ms = service_ms.pop("machine")
+    server_ms = service_ms.pop("feed server")
     pipeline_ms = sum(per_article_ms.values())
     ceiling = cores / (pipeline_ms / 1000) if pipeline_ms else float("inf")
     with_services_ms = pipeline_ms + sum(service_ms.values())
+    other_ms = machine_ms - with_services_ms - server_ms
+    idle_share = _median([1 - r.service_cpu["machine"] / (cores * r.first_poll_s) for r in results])
     ceiling_all = cores / (with_services_ms / 1000) if with_services_ms else float("inf")
     share = rate / ceiling
     print(f"\nmedians of {len(results)} run(s), {cores} cores:")
@@ -298,7 +314,9 @@ def report(results: list[RunResult], meter: WorkerMeter, cores: int) -> bool:
     print("  CPU ms per article, by stage: "
           + ", ".join(f"{s} {ms:.2f}" for s, ms in per_article_ms.items())
           + f" = {pipeline_ms:.2f} ms")
-    print("  outside the workers: " + ", ".join(f"{s} {ms:.2f}" for s, ms in service_ms.items()))
+    print("  outside the workers: " + ", ".join(f"{s} {ms:.2f}" for s, ms in service_ms.items())
+          + f"; the feed server {server_ms:.2f}; other work on the machine {max(0.0, other_ms):.2f}; "
+          f"cores idle {max(0.0, idle_share):.0%} of the time")
     print(f"  ceiling (cores / worker CPU per article): {ceiling:.1f} articles/s; "
           f"achieved {share:.0%}")
     print(f"  ceiling counting Elasticsearch and Redis too: {ceiling_all:.1f} articles/s; "

@@ -53,10 +53,12 @@ def stage_spec(settings: Settings, stage: str, node: str | None = None) -> Worke
     """A worker of one stage; several of a stage need distinct ``node`` names."""
     definition = STAGES[stage]
     name = node or stage
+    concurrency = definition.concurrency(settings)
+    # One process of CPU work runs in the worker itself: no pool child, no pipe to it.
+    pool = "solo" if definition.pool == "prefork" and concurrency == 1 else definition.pool
     return WorkerSpec(name, [sys.executable, "-m", "celery", "-A", definition.module, "worker",
-                             "-Q", definition.queue, "-n", f"{name}@%h", "-P", definition.pool,
-                             "-c", str(definition.concurrency(settings)),
-                             "--loglevel", settings.log_level])
+                             "-Q", definition.queue, "-n", f"{name}@%h", "-P", pool,
+                             "-c", str(concurrency), "--loglevel", settings.log_level])
 
 
 def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[WorkerSpec]:

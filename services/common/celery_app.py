@@ -14,7 +14,7 @@ from typing import Any
 import redis
 from celery import Celery, Task
 
-from services.common import dead_letter, inflight, task_hooks
+from services.common import dead_letter, inflight, redis_transport, task_hooks
 from services.common.errors import DependencyDownError, TransientError
 from services.common.routing import TASK_QUEUES
 from services.common.settings import get_settings
@@ -27,6 +27,8 @@ def create_app(stage: str, include: list[str] | None = None) -> Celery:
     settings = get_settings()
     task_hooks.install()
     app = Celery(f"bri-{stage}", broker=settings.redis_url, include=include or [])
+    if settings.redis_url.startswith(("redis://", "rediss://")):
+        app.conf.broker_transport = redis_transport.TRANSPORT
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

@@ -19,7 +19,7 @@ def test_every_stage_has_a_worker_on_its_own_queue() -> None:
         "ingest": "ingest", "extract": "extract", "classify": "classify",
         "index": "index", "alerts": "alerts",
     }
-    assert _option(specs["extract"], "-P") == "prefork"
+    assert _option(specs["extract"], "-P") == ("prefork" if len(os.sched_getaffinity(0)) > 1 else "solo")
     assert _option(specs["ingest"], "-P") == "threads"
 
 
@@ -33,3 +33,8 @@ def test_two_workers_of_a_stage_get_distinct_node_names() -> None:
     settings = Settings()
     names = {_option(stage_spec(settings, "ingest", node).args, "-n") for node in ("a", "b")}
     assert names == {"a@%h", "b@%h"}
+
+
+def test_a_cpu_stage_of_one_process_runs_in_the_worker_itself() -> None:
+    args = stage_spec(Settings(classify_concurrency=1), "classify").args
+    assert (_option(args, "-P"), _option(args, "-c")) == ("solo", "1")
