@@ -321,6 +321,12 @@ def report(results: list[RunResult], meter: WorkerMeter, cores: int) -> bool:
           f"achieved {share:.0%}")
     print(f"  ceiling counting Elasticsearch and Redis too: {ceiling_all:.1f} articles/s; "
           f"achieved {rate / ceiling_all:.0%}")
+    # Other work shares this machine: what the pipeline achieved of the cores left to it.
+    other_cores = max(0.0, other_ms) / 1000 * rate
+    left = max(cores - other_cores, 0.01)
+    print(f"  other work used {other_cores:.2f} cores; ceiling on the {left:.2f} cores left "
+          f"(Elasticsearch and Redis counted): {left / (with_services_ms / 1000):.1f} articles/s; "
+          f"achieved {rate / (left / (with_services_ms / 1000)):.0%}")
     print("  peak RSS per worker (process tree): "
           + ", ".join(f"{s} {b / 2**20:.0f} MB" for s, b in meter.peak_rss.items()))
     met = (rate >= TARGET_ARTICLES_PER_S and share >= TARGET_CEILING_SHARE
