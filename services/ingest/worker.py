@@ -9,6 +9,7 @@ The threads only wait: every GET runs on the process's shared asyncio client
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -45,14 +46,17 @@ app.conf.beat_schedule = {
 }
 
 _poll_pool: ThreadPoolExecutor | None = None
+_poll_pool_lock = threading.Lock()
 
 
 def poll_pool() -> ThreadPoolExecutor:
     """Threads that carry one feed's poll each (its Redis bookkeeping and its wait on the GET)."""
     global _poll_pool
-    if _poll_pool is None:
-        _poll_pool = ThreadPoolExecutor(get_settings().poll_concurrency, thread_name_prefix="bri-poll")
-    return _poll_pool
+    with _poll_pool_lock:
+        if _poll_pool is None:
+            _poll_pool = ThreadPoolExecutor(get_settings().poll_concurrency,
+                                            thread_name_prefix="bri-poll")
+        return _poll_pool
 
 
 def batches(urls: list[str], size: int) -> list[list[str]]:
