@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import sys
 import time
@@ -33,6 +34,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# The feed server's port, the one loopback address fetching may reach (inherited by the
+# workers; fetching refuses loopback otherwise).
+FEED_SERVER_PORT = _free_port()
+os.environ["BRI_FETCH_ALLOWED_HOSTS"] = f"127.0.0.1:{FEED_SERVER_PORT}"
 # Own Redis database and alias, so a local deployment's data is never touched.
 os.environ.setdefault("BRI_REDIS_URL", "redis://127.0.0.1:6379/12")
 os.environ.setdefault("BRI_INDEX_ALIAS", "bri-pipebench")
@@ -371,7 +383,7 @@ def main() -> int:
     ensure_index(es, settings)
     cores = os.cpu_count() or 1
 
-    server = start_sample_server(0)
+    server = start_sample_server(FEED_SERVER_PORT)
     group = WorkerGroup(worker_specs(settings, with_scheduler=False),
                         log_dir=str(REPO_ROOT / "artifacts" / "bench-logs"))
     try:

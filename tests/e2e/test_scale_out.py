@@ -16,6 +16,7 @@ from services.common.settings import Settings
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.corpus import labels_by_file
 from services.samplefeeds.server import start_sample_server
+from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +57,7 @@ def test_two_workers_per_ingest_stage_index_every_article_exactly_once(
     from services.ingest.worker import app as ingest_app
 
     expected = labels_by_file()
-    with start_sample_server(0) as server:
+    with start_sample_server(FEED_SERVER_PORT) as server:
         registry = FeedRegistry(redis_db)
         for url in server.feed_urls:
             registry.add(url)

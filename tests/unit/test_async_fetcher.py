@@ -13,8 +13,12 @@ import pytest
 from services.common.settings import Settings
 from services.ingest.async_fetcher import AsyncFetcher
 from services.ingest.http_fetch import FetchLimits
+from tests.local_servers import fetch_limits_allowing
 
-LIMITS = FetchLimits(max_bytes=64 * 1024, timeout_seconds=5, deadline_seconds=10, user_agent="test")
+
+def _limits(server: CountingServer) -> FetchLimits:
+    return fetch_limits_allowing(f"127.0.0.1:{server.server_address[1]}", timeout_seconds=5,
+                                 deadline_seconds=10)
 
 
 class CountingServer(ThreadingHTTPServer):
@@ -75,7 +79,7 @@ def test_one_after_another_fetches_share_one_connection(server: CountingServer) 
     fetcher = AsyncFetcher(Settings())
     try:
         for n in range(20):
-            assert fetcher.fetch(_url(server, f"/feed-{n}"), LIMITS).content == b"<rss/>"
+            assert fetcher.fetch(_url(server, f"/feed-{n}"), _limits(server)).content == b"<rss/>"
     finally:
         fetcher.close()
 
@@ -87,7 +91,7 @@ def test_many_threads_at_once_never_exceed_the_per_host_limit(server: CountingSe
     try:
         with ThreadPoolExecutor(24) as pool:
             results = list(pool.map(
-                lambda n: fetcher.fetch(_url(server, f"/slow-{n}"), LIMITS), range(48)))
+                lambda n: fetcher.fetch(_url(server, f"/slow-{n}"), _limits(server)), range(48)))
     finally:
         fetcher.close()
 
