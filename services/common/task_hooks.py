@@ -67,12 +67,13 @@ def payload_context(args: Any) -> dict[str, Any]:
 
 
 def is_about_one_article(args: Any) -> bool:
-    """Article messages (article.* schemas) and feed entries queued for fetching (no schema)."""
+    """Article messages (article.* and page.* schemas) and feed entries queued for fetching
+    (no schema)."""
     payload = args[0] if args and isinstance(args[0], dict) else None
     if payload is None:
         return False
     schema = payload.get("schema")
-    return str(schema).startswith("article.") if schema else "url" in payload
+    return str(schema).startswith(("article.", "page.")) if schema else "url" in payload
 
 
 def _stamp_enqueue_time(headers: dict[str, Any] | None = None, **_: Any) -> None:

@@ -23,7 +23,7 @@ from tests.metrics_scrape import scrape, value
 
 pytestmark = pytest.mark.e2e
 
-STAGES = ("ingest", "classify", "index", "alerts")
+STAGES = ("ingest", "extract", "classify", "index", "alerts")
 
 
 @pytest.fixture
@@ -92,8 +92,11 @@ def test_worker_metrics_move_with_real_tasks_and_logs_follow_an_article(
     assert value(ingest, "bri_feed_polls_total", outcome="updated") == feeds
     assert value(ingest, "bri_feed_new_entries_total") == articles
     assert value(ingest, "bri_articles_total", stage="ingest", outcome="ok") == articles
-    assert value(ingest, "bri_step_duration_seconds_count", stage="ingest", step="extract") == articles
-    # classify runs its tasks in a prefork child: the parent's endpoint still counts them.
+    assert value(ingest, "bri_step_duration_seconds_count", stage="ingest", step="fetch-page") == articles
+    # extract runs its tasks in prefork children: the parent's endpoint still counts them.
+    extract = after["extract"]
+    assert value(extract, "bri_articles_total", stage="extract", outcome="ok") == articles
+    assert value(extract, "bri_step_duration_seconds_count", stage="extract", step="extract") == articles
     assert value(classify, "bri_articles_total", stage="classify", outcome="ok") == articles
     assert value(classify, "bri_task_duration_seconds_count", stage="classify",
                  task="bri.classify.classify_article") == articles
@@ -107,16 +110,20 @@ def test_worker_metrics_move_with_real_tasks_and_logs_follow_an_article(
     assert value(again, "bri_articles_total", stage="ingest", outcome="ok") == articles
 
     # One article's id runs through the JSON log lines of every stage that handled it.
-    lines = {stage: _json_lines(log_dir / f"{stage}.log") for stage in ("ingest", "classify", "index")}
+    # Ingest knows the article by its URL; its id is born from the canonical URL at extract.
+    stages = ("ingest", "extract", "classify", "index")
+    lines = {stage: _json_lines(log_dir / f"{stage}.log") for stage in stages}
     assert all(lines.values())
     doc = es.search(index=settings.index_alias, size=1, query={"match_all": {}})["hits"]["hits"][0]
     article_id, feed_url = doc["_id"], doc["_source"].get("feed_url")
+    article_url = doc["_source"]["url"]
     for stage, records in lines.items():
-        mine = [r for r in records if r.get("article_id") == article_id]
+        mine = [r for r in records if r.get("article_id") == article_id
+                or (stage == "ingest" and r.get("article_url") == article_url)]
         assert mine, f"no {stage} log line carries article {article_id}"
         assert all(r["stage"] == stage and r["task_id"] and r["task"].startswith("bri.") for r in mine)
         assert any("succeeded" in r["message"] for r in mine)
-    ingest_line = next(r for r in lines["ingest"] if r.get("article_id") == article_id)
+    ingest_line = next(r for r in lines["ingest"] if r.get("article_url") == article_url)
     assert ingest_line["feed_url"] in sample_server.feed_urls
     if feed_url:
         assert ingest_line["feed_url"] == feed_url
