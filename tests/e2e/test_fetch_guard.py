@@ -4,12 +4,10 @@ fetched, and each refused entry waits in the dead-letter list naming the rule.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from services.cli.pipeline_status import wait_until_idle
-from services.cli.workers import WorkerGroup, worker_specs
 from services.common import dead_letter
 from services.common.routing import TASK_FETCH_ARTICLE
 from services.ingest.feed_registry import FeedRegistry
@@ -17,17 +15,6 @@ from services.ingest.poller import poll_feed
 from tests.local_servers import FEED_SERVER_PORT, Answer, RecordingServer
 
 pytestmark = pytest.mark.e2e
-
-LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e-logs"
-
-
-@pytest.fixture
-def workers(redis_db, es, settings) -> Iterator[WorkerGroup]:  # type: ignore[no-untyped-def]
-    group = WorkerGroup(worker_specs(settings, with_scheduler=False), log_dir=str(LOGS))
-    group.start()
-    yield group
-    group.stop()
-
 
 @pytest.fixture
 def internal() -> Iterator[RecordingServer]:

@@ -17,8 +17,6 @@ from services.common.routing import TASK_FETCH_ARTICLE, TASK_POLL_FEED
 from services.common.worker_presence import WorkerPresence, live_workers
 from services.ingest.feed_registry import FeedRegistry
 from services.samplefeeds.corpus import labels_by_file
-from services.samplefeeds.server import start_sample_server
-from tests.local_servers import FEED_SERVER_PORT
 from tests.metrics_scrape import scrape, value
 
 pytestmark = pytest.mark.e2e
@@ -37,12 +35,6 @@ def workers(redis_db, es, settings, log_dir: Path) -> Iterator[WorkerGroup]:  # 
     group.start()
     yield group
     group.stop()
-
-
-@pytest.fixture
-def sample_server() -> Iterator[Any]:
-    with start_sample_server(FEED_SERVER_PORT) as server:
-        yield server
 
 
 def _presences(redis_db, timeout: float = 60) -> dict[str, WorkerPresence]:  # type: ignore[no-untyped-def]

@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from services.cli.pipeline_status import wait_until_idle
-from services.cli.workers import WorkerGroup, worker_specs
 from services.common import dead_letter
 from services.common.routing import TASK_FETCH_ARTICLE
 from services.ingest.feed_registry import FeedRegistry
 from services.ingest.poller import poll_feed
 from services.samplefeeds.corpus import labels_by_file
-from services.samplefeeds.server import start_sample_server
 from services.search.query import SearchRequest, build_query
-from tests.local_servers import FEED_SERVER_PORT
 
 pytestmark = pytest.mark.e2e
-
-LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e-logs"
-
-
-@pytest.fixture
-def workers(redis_db, es, settings) -> Iterator[WorkerGroup]:  # type: ignore[no-untyped-def]
-    group = WorkerGroup(worker_specs(settings, with_scheduler=False), log_dir=str(LOGS))
-    group.start()
-    yield group
-    group.stop()
-
-
-@pytest.fixture
-def sample_server() -> Iterator[object]:
-    with start_sample_server(FEED_SERVER_PORT) as server:
-        yield server
-
 
 def _poll_all(server, registry, settings) -> list:  # type: ignore[no-untyped-def]
     from services.ingest.worker import app as ingest_app
