@@ -27,7 +27,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-FAULTS = ("kill-ingest", "kill-classify", "kill-index", "kill-all", "es-outage",
+FAULTS = ("kill-ingest", "kill-extract", "kill-classify", "kill-index", "kill-all", "es-outage",
           "redis-restart")
 
 
@@ -133,6 +133,7 @@ def _fault_actions(
 
     return {
         "kill-ingest": lambda: supervisor.crash(["ingest"]),
+        "kill-extract": lambda: supervisor.crash(["extract"]),
         "kill-classify": lambda: supervisor.crash(["classify"]),
         "kill-index": lambda: supervisor.crash(["index"]),
         "kill-all": lambda: supervisor.crash(workers),

@@ -95,7 +95,7 @@ def test_every_served_article_becomes_exactly_one_document(
     assert inflight.pending_count(redis_db) == 0  # every article settled, the 404 by its letter
 
 
-@pytest.mark.parametrize("stage", ["ingest", "classify", "index"])
+@pytest.mark.parametrize("stage", ["ingest", "extract", "classify", "index"])
 def test_a_stage_worker_killed_mid_run_loses_and_duplicates_nothing(
     stage, pipeline, site, redis_db, es, settings  # type: ignore[no-untyped-def]
 ) -> None:
