@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from tests.local_servers import FEED_SERVER_ALLOW_LIST
+from tests.local_servers import FEED_SERVER_ALLOW_LIST, FEED_SERVER_PORT
 
 # Fetching refuses loopback addresses; the feed servers tests start listen on one port,
 # and the allow list (inherited by worker processes) names it and nothing else.
@@ -29,6 +29,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from services.common.settings import Settings, get_settings
+from services.ingest.feed_registry import FeedRegistry
+from services.samplefeeds.server import SampleServer, start_sample_server
 
 get_settings.cache_clear()  # in case anything read the settings before the lines above
 
@@ -81,3 +83,15 @@ def es(settings: Settings) -> Iterator[object]:
     yield client
     drop_index(client, settings)
     client.close()
+
+
+@pytest.fixture
+def sample_server() -> Iterator[SampleServer]:
+    """The sample corpus served on the one loopback port fetching is allowed to reach."""
+    with start_sample_server(FEED_SERVER_PORT) as running:
+        yield running
+
+
+@pytest.fixture
+def feed_registry(redis_db) -> FeedRegistry:  # type: ignore[no-untyped-def]
+    return FeedRegistry(redis_db)

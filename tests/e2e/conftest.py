@@ -1,4 +1,4 @@
-"""Fixtures shared by the end-to-end tests: the pipeline's workers and the sample feeds."""
+"""Fixtures shared by the end-to-end tests: the pipeline's workers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from services.cli.workers import WorkerGroup, worker_specs
-from services.samplefeeds.server import SampleServer, start_sample_server
-from tests.local_servers import FEED_SERVER_PORT
 
 # Worker logs stay after the run, so a failed end-to-end test can be read afterwards.
 LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e-logs"
@@ -22,10 +20,3 @@ def workers(redis_db, es, settings) -> Iterator[WorkerGroup]:  # type: ignore[no
     group.start()
     yield group
     group.stop()
-
-
-@pytest.fixture
-def sample_server() -> Iterator[SampleServer]:
-    """The sample corpus served on the one loopback port fetching is allowed to reach."""
-    with start_sample_server(FEED_SERVER_PORT) as server:
-        yield server

@@ -1,5 +1,5 @@
 """Feed health for people: `GET /feeds`, `bri feeds list` and `bri feeds export`, on real
-Redis after real polls of a local feed server."""
+Redis after real polls of a local feed sample_server."""
 
 from __future__ import annotations
 
@@ -19,39 +19,27 @@ from services.api.app import create_app
 from services.cli.main import app as cli
 from services.ingest import poller
 from services.ingest.feed_registry import FeedRegistry
-from services.samplefeeds.server import SampleServer, start_sample_server
-from tests.local_servers import FEED_SERVER_PORT
+from services.samplefeeds.server import SampleServer
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def server() -> Iterator[SampleServer]:
-    with start_sample_server(FEED_SERVER_PORT) as running:
-        yield running
-
-
-@pytest.fixture
-def registry(redis_db) -> FeedRegistry:  # type: ignore[no-untyped-def]
-    return FeedRegistry(redis_db)
-
-
-@pytest.fixture
-def polled(server: SampleServer, registry: FeedRegistry, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def polled(sample_server: SampleServer, feed_registry: FeedRegistry, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Three feeds: one healthy (a 200 then a 304), one failing (503), one gone (410)."""
-    healthy, failing, gone = server.feed_urls
-    for url in server.feed_urls:
-        registry.add(url)
+    healthy, failing, gone = sample_server.feed_urls
+    for url in sample_server.feed_urls:
+        feed_registry.add(url)
 
     def poll(url: str) -> None:
-        poller.poll_feed(url, registry, settings, send_entry=lambda message: None)
+        poller.poll_feed(url, feed_registry, settings, send_entry=lambda message: None)
 
     poll(healthy)
-    registry.make_due_now()
+    feed_registry.make_due_now()
     poll(healthy)
-    server.fail_path("/" + failing.split("/", 3)[3], 503)
+    sample_server.fail_path("/" + failing.split("/", 3)[3], 503)
     poll(failing)
-    server.fail_path("/" + gone.split("/", 3)[3], 410)
+    sample_server.fail_path("/" + gone.split("/", 3)[3], 410)
     poll(gone)
     return {"healthy": healthy, "failing": failing, "gone": gone}
 
@@ -116,13 +104,13 @@ def test_feeds_list_prints_a_table_and_json(polled: dict[str, str]) -> None:
 
 
 def test_exported_opml_imports_back_into_an_empty_registry(
-    polled: dict[str, str], registry: FeedRegistry, redis_db, tmp_path: Path  # type: ignore[no-untyped-def]
+    polled: dict[str, str], feed_registry: FeedRegistry, redis_db, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     runner = CliRunner()
     target = tmp_path / "subs.opml"
     exported = runner.invoke(cli, ["feeds", "export", str(target), "--include-gone"])
     assert exported.exit_code == 0, exported.output
-    titles = {f.url: f.title for f in registry.all()}
+    titles = {f.url: f.title for f in feed_registry.all()}
     assert titles[polled["healthy"]]  # a title read from the feed goes into the export
     assert titles[polled["healthy"]].encode() in target.read_bytes()
 
@@ -133,4 +121,4 @@ def test_exported_opml_imports_back_into_an_empty_registry(
     imported = runner.invoke(cli, ["feeds", "import", str(target)])
     assert imported.exit_code == 0, imported.output
     assert "3 added" in imported.output
-    assert sorted(f.url for f in registry.all()) == sorted(polled.values())
+    assert sorted(f.url for f in feed_registry.all()) == sorted(polled.values())

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from services.ingest import poller
 from services.ingest.feed_registry import FeedRegistry
-from services.samplefeeds.server import SampleServer, start_sample_server
-from tests.local_servers import FEED_SERVER_PORT
-
-
-@pytest.fixture
-def server() -> Iterator[SampleServer]:
-    with start_sample_server(FEED_SERVER_PORT) as running:
-        yield running
+from services.samplefeeds.server import SampleServer
 
 
 def test_a_json_feed_is_polled_its_entries_handed_on_then_answered_by_304(
-    server: SampleServer, redis_db, settings  # type: ignore[no-untyped-def]
+    sample_server: SampleServer, redis_db, settings  # type: ignore[no-untyped-def]
 ) -> None:
     document = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -33,15 +23,15 @@ def test_a_json_feed_is_polled_its_entries_handed_on_then_answered_by_304(
             {"id": "b", "external_url": "https://elsewhere.example/qinghai", "title": "Qinghai"},
         ],
     }
-    server.set_override("/feeds/wire.json", json.dumps(document).encode(),
+    sample_server.set_override("/feeds/wire.json", json.dumps(document).encode(),
                         "application/feed+json")
-    url = server.url("/feeds/wire.json")
+    url = sample_server.url("/feeds/wire.json")
     registry = FeedRegistry(redis_db)
     registry.add(url)
     sent: list[dict[str, Any]] = []
     outcome = poller.poll_feed(url, registry, settings, send_entry=sent.append)
     assert outcome.status == "updated" and outcome.new_entries == 2
-    assert [m["url"] for m in sent] == [server.url("/articles/gansu-kazakhstan.html"),
+    assert [m["url"] for m in sent] == [sample_server.url("/articles/gansu-kazakhstan.html"),
                                        "https://elsewhere.example/qinghai"]
     assert sent[0]["published"] == "2026-11-30T08:00:00+08:00" and sent[0]["author"] == "Desk"
     assert registry.get_by_url(url).title == "Capacity cooperation wire"
