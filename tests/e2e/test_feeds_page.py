@@ -2,52 +2,30 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from services.api.app import create_app
 from services.ingest import poller
 from services.ingest.feed_registry import FeedRegistry
-from services.samplefeeds.server import SampleServer, start_sample_server
-from tests.local_servers import FEED_SERVER_PORT
+from services.samplefeeds.server import SampleServer
+from tests.e2e.browser_harness import SCREENSHOTS, chromium_browser, new_page, running_api
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 HOSTILE_TITLE = '<img src=x onerror="window.__xss = 1">Wire <b>news</b>'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-def feeds_server() -> Iterator[SampleServer]:
-    with start_sample_server(FEED_SERVER_PORT) as running:
-        yield running
-
-
-@pytest.fixture
-def polled(feeds_server: SampleServer, redis_db, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def polled(sample_server: SampleServer, redis_db, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """One feed healthy, one failing with 503, one gone after a 410."""
     registry = FeedRegistry(redis_db)
-    healthy, failing, gone = feeds_server.feed_urls
-    for url in feeds_server.feed_urls:
+    healthy, failing, gone = sample_server.feed_urls
+    for url in sample_server.feed_urls:
         registry.add(url)
-    feeds_server.fail_path("/" + failing.split("/", 3)[3], 503)
-    feeds_server.fail_path("/" + gone.split("/", 3)[3], 410)
-    for url in feeds_server.feed_urls:
+    sample_server.fail_path("/" + failing.split("/", 3)[3], 503)
+    sample_server.fail_path("/" + gone.split("/", 3)[3], 410)
+    for url in sample_server.feed_urls:
         poller.poll_feed(url, registry, settings, send_entry=lambda message: None)
     # A title is whatever the publisher wrote; the page must show it as text.
     redis_db.hset(f"bri:feed:{registry.get_by_url(failing).id}", "title", HOSTILE_TITLE)
@@ -56,36 +34,14 @@ def polled(feeds_server: SampleServer, redis_db, settings) -> dict[str, str]:  #
 
 @pytest.fixture
 def base_url(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, name="api-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the API server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_api(settings) as url:
+        yield url
 
 
 @pytest.fixture
 def page(base_url: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; scripts/bootstrap.sh installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        browser_page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        browser_page.set_default_timeout(15000)
-        dialogs: list[str] = []
-        browser_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        browser_page.dialogs = dialogs
-        yield browser_page
-        chromium.close()
+    with chromium_browser() as chromium:
+        yield new_page(chromium, height=800)
 
 
 def _row(page, url: str):  # type: ignore[no-untyped-def]
@@ -93,7 +49,7 @@ def _row(page, url: str):  # type: ignore[no-untyped-def]
 
 
 def test_the_feeds_tab_shows_each_feeds_health_and_its_problem(
-    page, base_url, polled, feeds_server, redis_db, settings, es  # type: ignore[no-untyped-def]
+    page, base_url, polled, sample_server, redis_db, settings, es  # type: ignore[no-untyped-def]
 ) -> None:
     page.goto(base_url + "/")
     page.click("#tab-feeds")
@@ -123,7 +79,7 @@ def test_the_feeds_tab_shows_each_feeds_health_and_its_problem(
     page.screenshot(path=str(SCREENSHOTS / "feeds.png"), full_page=True)
 
     # The failing feed comes back; Reload shows it recovered.
-    feeds_server.clear_failures()
+    sample_server.clear_failures()
     registry = FeedRegistry(redis_db)
     poller.poll_feed(polled["failing"], registry, settings, send_entry=lambda message: None)
     page.click("#feeds-reload")

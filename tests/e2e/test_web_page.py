@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from services.api.app import create_app
+from tests.e2e.browser_harness import SCREENSHOTS, chromium_browser, new_page, running_api
 from tests.search_corpus import index_corpus
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture
 def indexed(es, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -35,41 +18,18 @@ def indexed(es, settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def base_url(settings, indexed) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, name="api-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the API server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_api(settings) as url:
+        yield url
 
 
 @pytest.fixture
 def browser(base_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; scripts/bootstrap.sh installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _new_page(browser, bypass_csp: bool = False):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
-    browser_page = context.new_page()
-    browser_page.set_default_timeout(15000)
-    dialogs: list[str] = []
-    browser_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    browser_page.dialogs = dialogs
-    return browser_page
+    return new_page(browser, height=900, bypass_csp=bypass_csp)
 
 
 @pytest.fixture
