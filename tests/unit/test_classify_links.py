@@ -147,3 +147,27 @@ def test_history_does_not_make_its_sector() -> None:
 def test_building_the_line_is_railways() -> None:
     labels = classify("A Sichuan engineering company is building a railway line in Laos.")
     assert _sectors_of(labels, "Sichuan", "LA") == {"railways"}
+
+
+def test_border_gates_highways_and_railway_ports_are_logistics() -> None:
+    labels = classify("Guangxi and Vietnam's Lang Son province agreed to speed up customs "
+                      "clearance at the Huu Nghi border gate.")
+    assert _pairs(labels) == {("Guangxi", "VN")}
+    assert _sectors_of(labels, "Guangxi", "VN") == {"logistics"}
+    # A railway port is a border crossing: logistics, not railways.
+    labels = classify("Inner Mongolia's Erenhot railway port links China with Mongolia.")
+    assert labels.sectors == ["logistics"]
+    labels = classify("Jilin will upgrade the highway from Hunchun to Russia's Zarubino port.")
+    assert "logistics" in labels.sectors
+
+
+def test_the_trains_of_a_freight_service_are_not_railways() -> None:
+    labels = classify("A train with ketchup left Urumqi for Almaty in Kazakhstan. The train now "
+                      "runs daily, and Xinjiang sends 300 westbound trains a year.")
+    assert "railways" not in labels.sectors
+
+
+def test_tyres_are_automotive() -> None:
+    labels = classify("Shandong Linglong Tire is building a tyre factory in Serbia.")
+    assert _pairs(labels) == {("Shandong", "RS")}
+    assert _sectors_of(labels, "Shandong", "RS") == {"automotive"}
