@@ -171,3 +171,22 @@ def test_tyres_are_automotive() -> None:
     labels = classify("Shandong Linglong Tire is building a tyre factory in Serbia.")
     assert _pairs(labels) == {("Shandong", "RS")}
     assert _sectors_of(labels, "Shandong", "RS") == {"automotive"}
+
+
+def test_a_bilateral_port_and_ports_that_connect_join_a_province_to_its_neighbour() -> None:
+    labels = classify("Operations began at the expanded Gyirong-Nepal Rasuwa bilateral port in "
+                      "the Tibet autonomous region.")
+    assert _pairs(labels) == {("Tibet", "NP")}
+    labels = classify("Nine of the frontier ports of Inner Mongolia connect with Mongolia.")
+    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    assert _sectors_of(labels, "Inner Mongolia", "MN") == {"logistics"}
+
+
+def test_the_visit_of_a_provincial_delegation_refers_back_to_it() -> None:
+    text = ("A delegation from Hunan province led by its governor toured companies in Nairobi. "
+            "The visit aimed to deepen economic and industrial cooperation with Kenya.")
+    assert _pairs(classify(text)) == {("Hunan", "KE")}
+    # A visit by someone who is no actor of the province links nothing.
+    text = ("A teacher from Hunan toured schools in Nairobi. The visit aimed to deepen "
+            "cooperation with Kenya.")
+    assert _pairs(classify(text)) == set()
