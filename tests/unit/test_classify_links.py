@@ -190,3 +190,15 @@ def test_the_visit_of_a_provincial_delegation_refers_back_to_it() -> None:
     text = ("A teacher from Hunan toured schools in Nairobi. The visit aimed to deepen "
             "cooperation with Kenya.")
     assert _pairs(classify(text)) == set()
+
+
+def test_the_one_link_of_an_article_takes_its_sectors_when_its_sentence_names_none() -> None:
+    text = ("Jiangsu and Cambodia's Sihanoukville became sister provinces when their governors "
+            "signed an agreement. Jiangsu's investment there is mostly in garment factories.")
+    assert _sectors_of(classify(text), "Jiangsu", "KH") == {"textiles"}
+    # With two links, the article's sectors are not handed to either.
+    text = ("Gansu signed an agreement with Kazakhstan, and Qinghai signed one with "
+            "Turkmenistan. Both provinces build copper smelters.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Gansu", "KZ"), ("Qinghai", "TM")}
+    assert all(not p.sectors for p in labels.pairings)
