@@ -202,3 +202,18 @@ def test_the_one_link_of_an_article_takes_its_sectors_when_its_sentence_names_no
     labels = classify(text)
     assert _pairs(labels) == {("Gansu", "KZ"), ("Qinghai", "TM")}
     assert all(not p.sectors for p in labels.pairings)
+
+
+def test_a_provincial_delegation_to_a_country_is_a_link() -> None:
+    labels = classify("In March the Party chief led a Xinjiang delegation to Uzbekistan and "
+                      "Kyrgyzstan.")
+    assert _pairs(labels) == {("Xinjiang", "UZ"), ("Xinjiang", "KG")}
+
+
+def test_an_inland_port_on_the_border_joins_its_province_to_the_neighbour() -> None:
+    labels = classify("Erenhot, an inland port city of Inner Mongolia on the border with "
+                      "Mongolia, handled 13 million tonnes of cargo.")
+    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    # Bordering alone, with no crossing named, stays unlinked.
+    assert _pairs(classify("Erenhot, a city of Inner Mongolia on the border with Mongolia, "
+                           "signed nothing.")) == set()
