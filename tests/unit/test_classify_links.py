@@ -217,3 +217,19 @@ def test_an_inland_port_on_the_border_joins_its_province_to_the_neighbour() -> N
     # Bordering alone, with no crossing named, stays unlinked.
     assert _pairs(classify("Erenhot, a city of Inner Mongolia on the border with Mongolia, "
                            "signed nothing.")) == set()
+
+
+def test_an_officials_title_does_not_make_its_sector() -> None:
+    labels = classify("Mongolia's minister of food, agriculture and light industry said the "
+                      "government wants more border tourism.")
+    assert labels.sectors == []
+    assert classify("The Ministry of Agriculture of Kazakhstan hosted the meeting.").sectors == []
+    # The remit words end the title: what the ministry does next still counts.
+    labels = classify("The ministry of energy signed a deal to build a power plant in Kazakhstan.")
+    assert labels.sectors == ["electric-power"]
+
+
+def test_exhibits_at_a_fair_do_not_make_their_sector() -> None:
+    labels = classify("More than 800 booths show farm produce, seafood, building materials and "
+                      "handicrafts at the Lao Cai border trade fair.")
+    assert "building-materials" not in labels.sectors
