@@ -233,3 +233,12 @@ def test_exhibits_at_a_fair_do_not_make_their_sector() -> None:
     labels = classify("More than 800 booths show farm produce, seafood, building materials and "
                       "handicrafts at the Lao Cai border trade fair.")
     assert "building-materials" not in labels.sectors
+
+
+def test_a_train_of_wagons_or_containers_leaving_a_province_city_is_a_route() -> None:
+    labels = classify("Train X9041, with 50 wagons, left Xi'an for Kazakhstan on Wednesday.")
+    assert _pairs(labels) == {("Shaanxi", "KZ")}
+    labels = classify("A train of 100 containers left Chongqing for Duisburg in Germany.")
+    assert _pairs(labels) == {("Chongqing", "DE")}
+    # Passengers on a train are no route.
+    assert _pairs(classify("Students from Harbin took a train to Moscow.")) == set()
