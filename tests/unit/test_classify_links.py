@@ -242,3 +242,24 @@ def test_a_train_of_wagons_or_containers_leaving_a_province_city_is_a_route() ->
     assert _pairs(labels) == {("Chongqing", "DE")}
     # Passengers on a train are no route.
     assert _pairs(classify("Students from Harbin took a train to Moscow.")) == set()
+
+
+def test_an_actors_province_told_after_its_work_abroad_is_linked() -> None:
+    text = ("XCMG opened its first factory abroad in Pouso Alegre, Brazil, on Friday. "
+            "The Xuzhou-based group ranks fifth among machinery makers.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Jiangsu", "BR")}
+    (pairing,) = labels.pairings
+    assert pairing.evidence == text
+    assert _sectors_of(labels, "Jiangsu", "BR") == {"construction-machinery"}
+    text = "A carmaker opened an assembly plant in Morocco. It is headquartered in Hefei."
+    assert _pairs(classify(text)) == {("Anhui", "MA")}
+
+
+def test_a_later_sentence_naming_another_actor_or_no_actor_is_not_linked() -> None:
+    for text in [
+        "Brazil signed deals with Chinese machinery firms. The Shenzhen-based BYD reported losses.",
+        "A carmaker opened a plant in Morocco. The minister later visited Hefei.",
+        "A carmaker opened a plant in Morocco. Its rival in Spain is headquartered in Hefei.",
+    ]:
+        assert _pairs(classify(text)) == set(), text
