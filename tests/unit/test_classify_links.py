@@ -208,6 +208,8 @@ def test_a_provincial_delegation_to_a_country_is_a_link() -> None:
     labels = classify("In March the Party chief led a Xinjiang delegation to Uzbekistan and "
                       "Kyrgyzstan.")
     assert _pairs(labels) == {("Xinjiang", "UZ"), ("Xinjiang", "KG")}
+    # A foreign delegation to a province is a visit, not a link by itself.
+    assert _pairs(classify("A Kazakh delegation to Xinjiang toured farms and a museum.")) == set()
 
 
 def test_an_inland_port_on_the_border_joins_its_province_to_the_neighbour() -> None:
