@@ -265,3 +265,14 @@ def test_a_later_sentence_naming_another_actor_or_no_actor_is_not_linked() -> No
         "A carmaker opened a plant in Morocco. Its rival in Spain is headquartered in Hefei.",
     ]:
         assert _pairs(classify(text)) == set(), text
+
+
+def test_a_container_ship_on_a_route_is_shipping_not_shipbuilding() -> None:
+    labels = classify("The container ship TJ Orhan docked at Ningbo Zhoushan Port in Zhejiang, "
+                      "the first ship on a new shipping route to Saudi Arabia.")
+    assert "shipbuilding" not in labels.sectors
+    assert _sectors_of(labels, "Zhejiang", "SA") == {"logistics"}
+    # Building container ships is still shipbuilding.
+    labels = classify("A Jiangsu shipyard signed a contract to build ten container ships for Swiss "
+                      "owners.")
+    assert "shipbuilding" in labels.sectors
