@@ -276,3 +276,14 @@ def test_a_container_ship_on_a_route_is_shipping_not_shipbuilding() -> None:
     labels = classify("A Jiangsu shipyard signed a contract to build ten container ships for Swiss "
                       "owners.")
     assert "shipbuilding" in labels.sectors
+
+
+def test_a_foreign_region_links_in_a_sentence_of_its_own_after_its_country_is_named() -> None:
+    text = ("The governor of Uzbekistan's Jizzakh region received a delegation from Hubei. "
+            "A protocol on trade cooperation was signed between Jizzakh region and Shandong "
+            "province.")
+    labels = classify(text)
+    assert ("Shandong", "UZ") in _pairs(labels)
+    # A region in a sentence that names a country itself is read through that country.
+    labels = classify("Shandong signed a deal with Kazakhstan, and firms in Jizzakh cheered.")
+    assert _pairs(labels) == {("Shandong", "KZ")}
