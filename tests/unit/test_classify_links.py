@@ -263,6 +263,7 @@ def test_a_later_sentence_naming_another_actor_or_no_actor_is_not_linked() -> No
         "Brazil signed deals with Chinese machinery firms. The Shenzhen-based BYD reported losses.",
         "A carmaker opened a plant in Morocco. The minister later visited Hefei.",
         "A carmaker opened a plant in Morocco. Its rival in Spain is headquartered in Hefei.",
+        "A carmaker signed a deal with Brazil. The Shanghai-based analyst said it was large.",
     ]:
         assert _pairs(classify(text)) == set(), text
 
