@@ -70,7 +70,7 @@ class ActorLinker:
             position = spans.index(span)
             if starts is None:
                 starts = [m.start for m in entities]
-            found: list[Link] | None = None
+            found: list[Link] = []
             for earlier in reversed(spans[max(0, position - self.window) : position]):
                 inside = _inside(entities, starts, earlier)
                 if not any(m.kind == PROVINCE for m in inside):

@@ -156,10 +156,10 @@ def _cue_sentences(
                     inside = sorted(inside + places, key=lambda m: m.start)
                     kinds.add(COUNTRY)
             can_link = COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
-            if can_link and not spans:
-                spans = split_line(document, line_start, line_stop)
-            elif not can_link:
+            if not can_link:
                 spans = []
+            elif not spans:
+                spans = split_line(document, line_start, line_stop)
             if can_link:
                 lines[line_start] = spans
                 inside_starts = [m.start for m in inside]
