@@ -4,7 +4,7 @@
 logistics, not steel, building materials or textiles; "the site was once a textile mill"
 is background; "a former executive of Tata Steel" names a company, not an industry. The
 sector mentions inside a cargo list (from a cargo word to the end of its sentence, or of
-its clause in Chinese), in a sentence that tells history, or inside a capitalised name
+its clause in Chinese, or its 的), in a sentence that tells history, or inside a capitalised name
 (a capitalised sector word right after another capitalised word, outside the title) are
 dropped before sectors are scored, for the article and for its pairings alike.
 """
@@ -21,7 +21,8 @@ from services.classify.matcher import Mention
 _CJK_START = "\u2e80"
 # Where a cargo list or a history sentence ends.
 _SENTENCE_END = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b]")
-_CLAUSE_END_CJK = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b,\uff0c]")
+# A Chinese cargo list also ends at the 的 that joins it to its carrier: 满载汽车配件的班列.
+_CLAUSE_END_CJK = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b,\uff0c\u7684]")
 _SENTENCE_STOPS = ".!?;\n\u3002\uff01\uff1f\uff1b"
 # Markers ending with a century's digits ("in the 19") need two more digits ("1990s").
 _CENTURY = ("18", "19")
@@ -59,8 +60,10 @@ class SectorContext:
         spans: list[tuple[int, int]] = []
         for index, start, end in self._automaton.find_matches_as_indexes(folded):
             marker = self._markers[index]
-            if marker[0] != " " and start > 0 and folded[start - 1].isalpha():
-                continue  # inside a word
+            # Inside a word; Chinese has no word breaks, so a CJK marker counts anywhere.
+            if (marker[0] != " " and marker[0] < _CJK_START and start > 0
+                    and folded[start - 1].isalpha()):
+                continue
             if marker.endswith(_CENTURY) and not folded[end : end + 2].isdigit():
                 continue
             if self._is_cargo[index]:
