@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the passages are Chinese and Russian text)
 """Chinese and Russian wording of links, places and sectors.
 
 Each passage is written for its test; none is in the development set.
@@ -17,3 +18,37 @@ def test_a_chinese_cargo_list_does_not_make_its_sectors() -> None:
     labels = classify("一列满载汽车配件和棉纱的中欧班列从成都开往波兰罗兹。")
     assert _pairs(labels) == {("Sichuan", "PL")}
     assert labels.sectors == ["logistics"]
+
+
+def test_a_chinese_short_form_names_the_country() -> None:
+    labels = classify("甘肃省代表团与哈方企业签署协议，双方将在有色金属领域开展合作。")
+    assert labels.countries == ["KZ"]
+    assert _pairs(labels) == {("Gansu", "KZ")}
+
+
+def test_a_short_forms_character_starting_a_city_is_the_city() -> None:
+    labels = classify("六个城市中，其中哈尔滨与俄罗斯的经贸合作最多。")
+    assert labels.countries == ["RU"]
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+
+
+def test_words_holding_a_place_name_are_not_the_place() -> None:
+    labels = classify(
+        "红其拉甫口岸位于塔什库尔干塔吉克自治县，是新疆对巴基斯坦的陆路口岸。中哈物流合作基地让哈方获得了出海口。"
+    )
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.countries == ["KZ", "PK"]
+    assert _pairs(labels) == {("Xinjiang", "PK")}
+
+
+def test_a_region_in_russian_stands_for_its_country() -> None:
+    labels = classify(
+        "Сурхандарьинская область и провинция Хэйлунцзян договорились о сотрудничестве в сельском хозяйстве."
+    )
+    assert _pairs(labels) == {("Heilongjiang", "UZ")}
+
+
+def test_a_russian_demonym_stands_for_its_country() -> None:
+    labels = classify("Узбекская делегация подписала в Харбине соглашение с провинцией Хэйлунцзян.")
+    assert labels.countries == ["UZ"]
+    assert _pairs(labels) == {("Heilongjiang", "UZ")}
