@@ -51,6 +51,8 @@ class _Group:
 # The weight of one strong sector term (see sectors.json).
 _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
+# Words a transit phrase may stand before the province it passes: "via the land port of".
+_MAX_TRANSIT_WORDS = 3
 _NO_SECTORS: frozenset[str] = frozenset()
 _CACHED_GAP = 24
 _GAP_CACHE_SIZE = 4096
@@ -88,6 +90,8 @@ class PairingExtractor:
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.venue_openings = frozenset(grammar["venue_openings"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.transit_previous = PhraseSet(grammar["transit_previous"])
+        self.passed_joiners = frozenset(grammar["passed_joiners"])
         self.border_previous = PhraseSet(grammar["border_previous"])
         self.crossing_cues: list[str] = grammar["crossing_cues"]
         self.group_words = frozenset(grammar["group_words"])
@@ -127,27 +131,15 @@ class PairingExtractor:
         self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention],
         cues: list[Mention],
     ) -> list[Link]:
-        sectors: list[Mention] = []
-        groups: list[_Group] = []
-        last: _Group | None = None
         dateline_end = _dateline_end(text, folded, span, mentions)
-        for mention in mentions:
-            kind = mention.kind
-            if kind == SECTOR:
-                sectors.append(mention)
-                continue
-            if kind == PROVINCE:
-                if mention.start < dateline_end or self._is_venue(folded, span, mention):
-                    continue
-            elif kind != COUNTRY:
-                continue
-            if (last is not None and last.kind == kind
-                    and self._only_group_words(folded[last.end : mention.start])):
-                last.append(mention)
-            else:
-                last = _Group(mention)
-                groups.append(last)
+        sectors = [m for m in mentions if m.kind == SECTOR]
+        groups = self._groups(folded, span, mentions, dateline_end, skip_transit=True)
         provinces = [g for g in groups if g.kind == PROVINCE]
+        if not provinces:
+            # A crossing with no route's origin before it is the link itself: "through
+            # the Khorgos port in Xinjiang on the border with Kazakhstan passed ...".
+            groups = self._groups(folded, span, mentions, dateline_end, skip_transit=False)
+            provinces = [g for g in groups if g.kind == PROVINCE]
         if not provinces:
             return []
         markers: _Markers | None = None
@@ -178,6 +170,38 @@ class PairingExtractor:
                 break
         return links
 
+    def _groups(
+        self, folded: str, span: tuple[int, int], mentions: list[Mention], dateline_end: int,
+        skip_transit: bool,
+    ) -> list[_Group]:
+        """Consecutive places of one kind, without the provinces that are no party."""
+        groups: list[_Group] = []
+        last: _Group | None = None
+        passed_end = -1  # end of the last province that is only a venue or a transit
+        for mention in mentions:
+            kind = mention.kind
+            if kind == PROVINCE:
+                # The route's origin, not the province it passes ("from Guiyang via
+                # Xinjiang's Khorgos to Almaty"), is the party; nor is a venue. A
+                # venue's or transit's own list ("via Zhengzhou, Lanzhou and Urumqi")
+                # goes with it.
+                if (mention.start < dateline_end or self._is_venue(folded, span, mention)
+                        or (skip_transit and self._is_transit(folded, span, mention))
+                        or (passed_end >= 0
+                            and self._joins_passed(folded[passed_end : mention.start]))):
+                    passed_end = mention.end
+                    continue
+                passed_end = -1
+            elif kind != COUNTRY:
+                continue
+            if (last is not None and last.kind == kind
+                    and self._only_group_words(folded[last.end : mention.start])):
+                last.append(mention)
+            else:
+                last = _Group(mention)
+                groups.append(last)
+        return groups
+
     def _is_venue(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is where something happens ("held in Urumqi")."""
         before = folded[max(span[0], mention.start - 40) : mention.start]
@@ -188,6 +212,23 @@ class PairingExtractor:
             folded[mention.end : mention.end + 1] == ","
             and folded[span[0] : mention.start].strip() in self.venue_openings
         )
+
+    def _is_transit(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
+        """Whether the province is one a route only passes: "via Khorgos", "途经兰州",
+        "via the land port of Khorgos" (a few words may name the crossing)."""
+        before = folded[max(span[0], mention.start - 40) : mention.start]
+        for _ in range(_MAX_TRANSIT_WORDS + 1):
+            if self.transit_previous.longest_suffix(before):
+                return True
+            cut = before.rstrip().rfind(" ")
+            if cut < 0 or any(stop in before[cut:] for stop in ",.;"):
+                return False
+            before = before[: cut + 1]
+        return False
+
+    def _joins_passed(self, gap: str) -> bool:
+        """Whether a province after a passed one is the same place ("Khorgos in Xinjiang")."""
+        return gap.strip() in self.passed_joiners or self._only_group_words(gap)
 
     def _only_group_words(self, gap: str) -> bool:
         """Whether ``gap`` only joins list items: "Gansu, Qinghai and Ningxia provinces"."""

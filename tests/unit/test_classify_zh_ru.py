@@ -52,3 +52,42 @@ def test_a_russian_demonym_stands_for_its_country() -> None:
     labels = classify("Узбекская делегация подписала в Харбине соглашение с провинцией Хэйлунцзян.")
     assert labels.countries == ["UZ"]
     assert _pairs(labels) == {("Heilongjiang", "UZ")}
+
+
+def test_a_rail_freight_yard_is_logistics_not_railways() -> None:
+    labels = classify("首趟中亚班列从新疆乌苏铁路货场开出，经阿拉山口铁路口岸出境，开往哈萨克斯坦阿拉木图。")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_cotton_traded_is_textiles_not_farming() -> None:
+    labels = classify(
+        "新疆一家企业与乌兹别克斯坦签约，经欧亚大陆桥进口乌兹别克斯坦棉花，在当地合作建设纺纱厂。"
+    )
+    assert labels.sectors == ["textiles"]
+
+
+def test_russian_sector_words_of_a_coal_chemical_plant_and_a_hydro_plant() -> None:
+    labels = classify(
+        "Карагандинская область и провинция Шаньдун подписали соглашение о строительстве "
+        "углехимического завода. Город Хэган провинции Хэйлунцзян предложил построить "
+        "гидроэлектростанцию в Амурской области."
+    )
+    assert _pairs(labels) == {("Shandong", "KZ"), ("Heilongjiang", "RU")}
+    assert labels.sectors == ["chemicals", "electric-power"]
+
+
+def test_a_route_links_its_origin_not_the_province_it_passes() -> None:
+    labels = classify(
+        "Грузовой поезд из Ланьчжоу пройдёт через сухопутный порт Хоргос в Синьцзяне и прибудет в Ташкент."
+    )
+    assert _pairs(labels) == {("Gansu", "UZ")}
+    labels = classify("首趟班列从贵阳经新疆霍尔果斯口岸开往哈萨克斯坦阿拉木图。")
+    assert _pairs(labels) == {("Guizhou", "KZ")}
+
+
+def test_a_crossing_with_no_route_origin_joins_its_province_to_the_neighbour() -> None:
+    labels = classify(
+        "Через пункт пропуска Алашанькоу в Синьцзяне на границе с Казахстаном прошло 90 тыс. поездов."
+    )
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
