@@ -28,6 +28,8 @@ class Link(NamedTuple):
     sectors: frozenset[str]
     start: int
     end: int
+    # Read from a crossing's province for want of a route's origin in its sentence.
+    passing: bool = False
 
 
 class _Group:
@@ -92,6 +94,7 @@ class PairingExtractor:
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
+        self.parties_openings = PhraseSet(grammar["parties_openings"])
         self.border_previous = PhraseSet(grammar["border_previous"])
         self.crossing_cues: list[str] = grammar["crossing_cues"]
         self.group_words = frozenset(grammar["group_words"])
@@ -111,9 +114,28 @@ class PairingExtractor:
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
         """Links in every sentence holding a province, a country and a cooperation cue."""
         links: list[Link] = []
+        previous: list[Link] = []  # the links of the sentence just before
+        previous_end = -1
         for span, mentions, cues, kinds in sentences:
             if PROVINCE in kinds and COUNTRY in kinds:
-                links.extend(self._sentence_links(text, folded, span, mentions, cues))
+                found = self._sentence_links(text, folded, span, mentions, cues)
+                links.extend(found)
+                previous, previous_end = found, span[1]
+                continue
+            if previous and not folded[previous_end : span[0]].strip() and (
+                self.parties_openings.longest_prefix(folded[span[0] : span[1]].lstrip())
+            ):
+                # "... signed a memorandum. The two sides agreed to cooperate in farming":
+                # the sectors of the parties' next sentence are the link's.
+                named = self._named_sectors(folded, [m for m in mentions if m.kind == SECTOR])
+                if named:
+                    for index, link in enumerate(links):
+                        if link in previous:
+                            links[index] = link._replace(sectors=link.sectors | named)
+            previous = []
+        if any(link.passing for link in links) and not all(link.passing for link in links):
+            # A route's origin was linked elsewhere: the crossing it passes is no party.
+            links = [link for link in links if not link.passing]
         return links
 
     def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
@@ -139,7 +161,15 @@ class PairingExtractor:
             # A crossing with no route's origin before it is the link itself: "through
             # the Khorgos port in Xinjiang on the border with Kazakhstan passed ...".
             groups = self._groups(folded, span, mentions, dateline_end, skip_transit=False)
-            provinces = [g for g in groups if g.kind == PROVINCE]
+            links = self._links(folded, span, cues, groups, sectors)
+            return [link._replace(passing=True) for link in links]
+        return self._links(folded, span, cues, groups, sectors)
+
+    def _links(
+        self, folded: str, span: tuple[int, int], cues: list[Mention], groups: list[_Group],
+        sectors: list[Mention],
+    ) -> list[Link]:
+        provinces = [g for g in groups if g.kind == PROVINCE]
         if not provinces:
             return []
         markers: _Markers | None = None
@@ -337,7 +367,11 @@ class PairingExtractor:
         # As for the article, one generic word ("energy", "port") is not enough: a sector
         # needs a specific term, two generic ones, or a generic one listed among other
         # sectors ("non-ferrous metals and energy").
-        inside = [m for m in sectors if start <= m.start and m.end <= end]
+        return self._named_sectors(folded, [m for m in sectors if start <= m.start and m.end <= end])
+
+    def _named_sectors(self, folded: str, inside: list[Mention]) -> frozenset[str]:
+        """Sectors a stretch of text names: a specific term, two generic ones, or a
+        generic one listed among other sectors."""
         if not inside:
             return _NO_SECTORS
         weights: dict[str, float] = {}

@@ -91,3 +91,28 @@ def test_a_crossing_with_no_route_origin_joins_its_province_to_the_neighbour() -
         "Через пункт пропуска Алашанькоу в Синьцзяне на границе с Казахстаном прошло 90 тыс. поездов."
     )
     assert _pairs(labels) == {("Xinjiang", "KZ")}
+
+
+def test_the_parties_next_sentence_gives_the_links_sectors() -> None:
+    labels = classify(
+        "Делегация Ферганской области подписала меморандум с провинцией Ганьсу. "
+        "Стороны договорились развивать сотрудничество в сельском хозяйстве и добыче полезных ископаемых."
+    )
+    assert _pairs(labels) == {("Gansu", "UZ")}
+    assert labels.pairings[0].sectors == ["agriculture", "mining"]
+    labels = classify("宁夏与卡拉干达州签署友好合作协议。双方将在化工和电力领域开展合作。")
+    assert labels.pairings[0].sectors == ["chemicals", "electric-power"]
+
+
+def test_a_crossing_a_route_passes_is_no_party_once_its_origin_is_linked() -> None:
+    labels = classify(
+        "Из Цзинаня в Минск отправился первый контейнерный поезд. "
+        "По пути состав пройдёт пункт пропуска Эрэн-Хото во Внутренней Монголии на границе с Монголией."
+    )
+    assert _pairs(labels) == {("Shandong", "BY")}
+
+
+def test_a_russian_adjective_of_a_province_names_it() -> None:
+    labels = classify("Шаньдунская компания построит в Костанайской области завод удобрений.")
+    assert labels.provinces == ["Shandong"]
+    assert _pairs(labels) == {("Shandong", "KZ")}
