@@ -258,7 +258,10 @@ class PairingExtractor:
 
     def _joins_passed(self, gap: str) -> bool:
         """Whether a province after a passed one is the same place ("Khorgos in Xinjiang")."""
-        return gap.strip() in self.passed_joiners or self._only_group_words(gap)
+        words = gap.split()
+        if words and words[0] in self.passed_joiners:
+            gap = " ".join(words[1:])
+        return self._only_group_words(gap)
 
     def _only_group_words(self, gap: str) -> bool:
         """Whether ``gap`` only joins list items: "Gansu, Qinghai and Ningxia provinces"."""

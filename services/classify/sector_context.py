@@ -5,7 +5,8 @@ logistics, not steel, building materials or textiles; "the site was once a texti
 is background; "a former executive of Tata Steel" names a company, not an industry. The
 sector mentions inside a cargo list (from a cargo word to the end of its sentence, or of
 its clause in Chinese, or its 的), in a sentence that tells history, or inside a capitalised name
-(a capitalised sector word right after another capitalised word, outside the title) are
+(a capitalised sector word right after another capitalised word, outside the title, or a
+Chinese one inside a registered company name ending in 有限公司) are
 dropped before sectors are scored, for the article and for its pairings alike.
 """
 
@@ -31,6 +32,11 @@ _CENTURY = ("18", "19")
 class SectorContext:
     def __init__(self, spec: dict[str, Any]) -> None:
         cargo: list[str] = spec["cargo_markers"]
+        # A registered Chinese company name ends in one of these: 银隆农业国际合作股份有限公司.
+        self._company_suffix = re.compile(
+            "[^\\s.,;:!?()\u3001-\u303f\uff01-\uff0f]{0,12}?(?:"
+            + "|".join(re.escape(s) for s in spec["company_suffixes"]) + ")"
+        )
         history: list[str] = spec["history_markers"]
         self._is_cargo = [True] * len(cargo) + [False] * len(history)
         self._markers = cargo + history
@@ -52,7 +58,7 @@ class SectorContext:
             # Most sector words are lower case: test that before reading any name.
             if (spans and any(low <= start < high for low, high in spans)) or (
                 start >= title_end and text[start].isupper() and _inside_name(text, mention)
-            ):
+            ) or (text[start] >= _CJK_START and self._company_suffix.match(folded, mention.end)):
                 dropped.append(mention)
         return dropped
 

@@ -116,3 +116,15 @@ def test_a_russian_adjective_of_a_province_names_it() -> None:
     labels = classify("Шаньдунская компания построит в Костанайской области завод удобрений.")
     assert labels.provinces == ["Shandong"]
     assert _pairs(labels) == {("Shandong", "KZ")}
+
+
+def test_a_sector_word_in_a_registered_chinese_company_name_is_no_sector() -> None:
+    labels = classify("新疆银隆农业国际合作股份有限公司与乌兹别克斯坦企业签订棉纱采购合同。")
+    assert _pairs(labels) == {("Xinjiang", "UZ")}
+    assert labels.sectors == ["textiles"]
+
+
+def test_beijing_that_backs_a_partner_is_the_government() -> None:
+    labels = classify("这体现了北京对哈方实施工业化计划的支持。")
+    assert labels.provinces == []
+    assert labels.countries == ["KZ"]
