@@ -128,3 +128,10 @@ def test_beijing_that_backs_a_partner_is_the_government() -> None:
     labels = classify("这体现了北京对哈方实施工业化计划的支持。")
     assert labels.provinces == []
     assert labels.countries == ["KZ"]
+
+
+def test_a_plant_abroad_links_like_a_signed_deal() -> None:
+    labels = classify("Шинный завод хэнаньской компании в Марокко вышел на полную мощность.")
+    assert _pairs(labels) == {("Henan", "MA")}
+    labels = classify("浙江一家企业在匈牙利的工厂正式运营。")
+    assert _pairs(labels) == {("Zhejiang", "HU")}
