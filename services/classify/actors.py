@@ -8,8 +8,8 @@ cue and refers back to the actor ("the company", "it", its name) before naming a
 country. That is one link, Shandong-Mexico, with both sentences as its evidence (the
 pairing's evidence and offsets span them). Everything else stays unlinked: a person from a
 province ("an engineer from Hunan"), a sentence that names a province of its own (the
-sentence rules read it), a country named before the reference, or a paragraph break in
-between. The link's sectors are those of the later sentence, else of the first.
+sentence rules read it), a country named before the reference and none after it, or a
+paragraph break in between. The link's sectors are those of the later sentence, else of the first.
 """
 
 from __future__ import annotations
@@ -133,9 +133,16 @@ class ActorLinker:
         )
         if not refers and name:
             refers = name in text[span[0] : countries[0].start]
-        if not refers:
+        if refers:
+            return list(dict.fromkeys(m.value for m in countries))
+        # "Hungary said the company will build a plant near Budapest": a country named first, as the one
+        # announcing it; the countries after the reference are where the actor works.
+        opening = folded[span[0] : span[0] + self.reference_reach]
+        found = [opening.find(phrase) for phrase in self.references if phrase in opening]
+        if not found:
             return []
-        return list(dict.fromkeys(m.value for m in countries))
+        after = span[0] + min(found)
+        return list(dict.fromkeys(m.value for m in countries if m.start > after))
 
 
 def _sectors(mentions: list[Mention]) -> frozenset[str]:

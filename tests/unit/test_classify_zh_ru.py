@@ -135,3 +135,10 @@ def test_a_plant_abroad_links_like_a_signed_deal() -> None:
     assert _pairs(labels) == {("Henan", "MA")}
     labels = classify("浙江一家企业在匈牙利的工厂正式运营。")
     assert _pairs(labels) == {("Zhejiang", "HU")}
+
+
+def test_an_actor_referred_to_after_a_country_that_announces_its_work() -> None:
+    labels = classify(
+        "总部位于宁波的均胜电子是一家汽车零部件企业。塞尔维亚政府宣布，该公司将在贝尔格莱德附近建设新工厂。"
+    )
+    assert _pairs(labels) == {("Zhejiang", "RS")}
