@@ -45,6 +45,7 @@ class ActorLinker:
         self.reference_openings = tuple(spec["reference_openings"])
         self.references = spec["references"]
         self.reference_reach = int(spec["reference_reach"])
+        self.project_references = tuple(spec["project_references"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
@@ -56,6 +57,11 @@ class ActorLinker:
         links: list[Link] = []
         starts: list[int] | None = None
         for span, mentions, _cues, kinds in sentences:
+            if PROVINCE in kinds and COUNTRY not in kinds:
+                if starts is None:
+                    starts = [m.start for m in entities]
+                links.extend(self._project_link(text, folded, entities, starts, span, mentions, lines))
+                continue
             if COUNTRY not in kinds or PROVINCE in kinds:
                 continue  # the sentence rules read a sentence with both
             spans = lines[text.rfind("\n", 0, span[0]) + 1]
@@ -73,6 +79,32 @@ class ActorLinker:
                 links.extend(self._link(text, folded, earlier, inside, span, mentions))
                 break  # the nearest sentence naming a province is the only candidate
         return links
+
+    def _project_link(
+        self, text: str, folded: str, entities: list[Mention], starts: list[int],
+        span: tuple[int, int], mentions: list[Mention], lines: dict[int, list[tuple[int, int]]],
+    ) -> list[Link]:
+        """"A fertiliser plant opened in Osh. The project is owned by a Hebei firm": a
+        sentence opening with the project of the sentence before, which names a country
+        and no province, links its province to that country."""
+        if not folded[span[0] : span[1]].lstrip().startswith(self.project_references):
+            return []
+        spans = lines.get(text.rfind("\n", 0, span[0]) + 1, [])
+        position = spans.index(span) if span in spans else 0
+        if position == 0:
+            return []
+        earlier = spans[position - 1]
+        low = bisect_left(starts, earlier[0])
+        inside = entities[low : bisect_left(starts, earlier[1], low)]
+        if any(m.kind == PROVINCE for m in inside):
+            return []
+        countries = list(dict.fromkeys(m.value for m in inside if m.kind == COUNTRY))
+        sectors = _sectors(inside) or _sectors(mentions)
+        return [
+            Link(province, country, sectors, earlier[0], span[1])
+            for province in dict.fromkeys(m.value for m in mentions if m.kind == PROVINCE)
+            for country in countries
+        ]
 
     def _link(
         self, text: str, folded: str, earlier: tuple[int, int], earlier_mentions: list[Mention],

@@ -142,3 +142,12 @@ def test_an_actor_referred_to_after_a_country_that_announces_its_work() -> None:
         "总部位于宁波的均胜电子是一家汽车零部件企业。塞尔维亚政府宣布，该公司将在贝尔格莱德附近建设新工厂。"
     )
     assert _pairs(labels) == {("Zhejiang", "RS")}
+
+
+def test_a_project_abroad_then_who_owns_it() -> None:
+    labels = classify("塔吉克斯坦索格德州的一座水泥厂近日投产。该项目由湖南一家企业投资建设。")
+    assert _pairs(labels) == {("Hunan", "TJ")}
+    labels = classify(
+        "В Ошской области открылся завод удобрений. Проект реализует компания из провинции Хэбэй."
+    )
+    assert _pairs(labels) == {("Hebei", "KG")}
