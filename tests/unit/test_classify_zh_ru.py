@@ -151,3 +151,9 @@ def test_a_project_abroad_then_who_owns_it() -> None:
         "В Ошской области открылся завод удобрений. Проект реализует компания из провинции Хэбэй."
     )
     assert _pairs(labels) == {("Hebei", "KG")}
+
+
+def test_chinese_investment_abroad_without_a_province_is_still_relevant() -> None:
+    assert classify("中资企业投资建设的克孜勒奥尔达玻璃厂已完成七成工程量。").relevant
+    assert classify("В индустриальном парке под Минском китайская сторона построит завод солода.").relevant
+    assert not classify("浙江今年夏天遭遇高温天气，杭州最高气温达到41度。").relevant
