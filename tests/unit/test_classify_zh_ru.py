@@ -157,3 +157,12 @@ def test_chinese_investment_abroad_without_a_province_is_still_relevant() -> Non
     assert classify("中资企业投资建设的克孜勒奥尔达玻璃厂已完成七成工程量。").relevant
     assert classify("В индустриальном парке под Минском китайская сторона построит завод солода.").relevant
     assert not classify("浙江今年夏天遭遇高温天气，杭州最高气温达到41度。").relevant
+
+
+def test_a_bridge_across_the_border_links_but_a_bridge_of_speech_does_not() -> None:
+    labels = classify(
+        "Движение по понтонному мосту между Благовещенском и китайским Хэйхэ открывается 14 января."
+    )
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    labels = classify("Синьцзян остаётся мостом между Китаем и Казахстаном в культурном смысле.")
+    assert _pairs(labels) == set()
