@@ -166,3 +166,10 @@ def test_a_bridge_across_the_border_links_but_a_bridge_of_speech_does_not() -> N
     assert _pairs(labels) == {("Heilongjiang", "RU")}
     labels = classify("Синьцзян остаётся мостом между Китаем и Казахстаном в культурном смысле.")
     assert _pairs(labels) == set()
+
+
+def test_one_generic_chinese_sector_word_is_not_a_sector() -> None:
+    labels = classify("甘肃省代表团访问哈萨克斯坦，双方签署合作协议，表示将加强能源领域交流。")
+    assert labels.sectors == []
+    labels = classify("甘肃省与哈萨克斯坦签署协议，共同开发油气资源并建设天然气管道和能源项目。")
+    assert labels.sectors == ["energy"]
