@@ -55,6 +55,8 @@ _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
 # Words a transit phrase may stand before the province it passes: "via the land port of".
 _MAX_TRANSIT_WORDS = 3
+# How far after a province a Chinese exit or entry word ("口岸出境") may stand.
+_TRANSIT_NEXT_REACH = 10
 _NO_SECTORS: frozenset[str] = frozenset()
 _CACHED_GAP = 24
 _GAP_CACHE_SIZE = 4096
@@ -94,6 +96,7 @@ class PairingExtractor:
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
+        self.transit_next: list[str] = grammar["transit_next"]
         self.parties_openings = PhraseSet(grammar["parties_openings"])
         self.border_previous = PhraseSet(grammar["border_previous"])
         self.crossing_cues: list[str] = grammar["crossing_cues"]
@@ -246,6 +249,10 @@ class PairingExtractor:
     def _is_transit(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is one a route only passes: "via Khorgos", "途经兰州",
         "via the land port of Khorgos" (a few words may name the crossing)."""
+        # "从新疆阿拉山口口岸出境": the crossing a route leaves or enters China by.
+        after = folded[mention.end : min(span[1], mention.end + _TRANSIT_NEXT_REACH)]
+        if any(word in after.split(",")[0] for word in self.transit_next):
+            return True
         before = folded[max(span[0], mention.start - 40) : mention.start]
         for _ in range(_MAX_TRANSIT_WORDS + 1):
             if self.transit_previous.longest_suffix(before):

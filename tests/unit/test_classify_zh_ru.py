@@ -173,3 +173,10 @@ def test_one_generic_chinese_sector_word_is_not_a_sector() -> None:
     assert labels.sectors == []
     labels = classify("甘肃省与哈萨克斯坦签署协议，共同开发油气资源并建设天然气管道和能源项目。")
     assert labels.sectors == ["energy"]
+
+
+def test_the_crossing_a_train_leaves_china_by_is_no_party() -> None:
+    labels = classify(
+        "满载电子产品的班列从武汉出发运往波兰。列车途经郑州和兰州，从新疆阿拉山口口岸出境，抵达波兰罗兹。"
+    )
+    assert _pairs(labels) == {("Hubei", "PL")}
