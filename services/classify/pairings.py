@@ -55,6 +55,8 @@ _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
 # Words a transit phrase may stand before the province it passes: "via the land port of".
 _MAX_TRANSIT_WORDS = 3
+# How far after a province the verb of an event held there ("在乌鲁木齐举行") may stand.
+_VENUE_NEXT_REACH = 16
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
 _NO_SECTORS: frozenset[str] = frozenset()
@@ -93,6 +95,8 @@ class PairingExtractor:
     def __init__(self, grammar: dict[str, Any]) -> None:
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.venue_openings = frozenset(grammar["venue_openings"])
+        self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
+        self.venue_next_cjk: list[str] = grammar["venue_next_cjk"]
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
@@ -240,6 +244,11 @@ class PairingExtractor:
         before = folded[max(span[0], mention.start - 40) : mention.start]
         if self.venue_previous.longest_suffix(before):
             return True
+        # "论坛在乌鲁木齐举行": 在 or 于 before, the event's verb after, in one clause.
+        if before[-1:] in self.venue_before_cjk:
+            after = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split(",")[0]
+            if any(word in after for word in self.venue_next_cjk):
+                return True
         # "In Beijing, Kazakh and Chinese officials signed ...": the setting of the sentence.
         return (
             folded[mention.end : mention.end + 1] == ","

@@ -180,3 +180,9 @@ def test_the_crossing_a_train_leaves_china_by_is_no_party() -> None:
         "满载电子产品的班列从武汉出发运往波兰。列车途经郑州和兰州，从新疆阿拉山口口岸出境，抵达波兰罗兹。"
     )
     assert _pairs(labels) == {("Hubei", "PL")}
+
+
+def test_where_a_chinese_event_is_held_is_no_party() -> None:
+    assert _pairs(classify("中国—乌兹别克斯坦地方合作论坛在乌鲁木齐举行。")) == set()
+    labels = classify("中国—乌兹别克斯坦地方合作论坛在乌鲁木齐举行，新疆与乌兹别克斯坦签署农业合作协议。")
+    assert _pairs(labels) == {("Xinjiang", "UZ")}
