@@ -186,3 +186,10 @@ def test_where_a_chinese_event_is_held_is_no_party() -> None:
     assert _pairs(classify("中国—乌兹别克斯坦地方合作论坛在乌鲁木齐举行。")) == set()
     labels = classify("中国—乌兹别克斯坦地方合作论坛在乌鲁木齐举行，新疆与乌兹别克斯坦签署农业合作协议。")
     assert _pairs(labels) == {("Xinjiang", "UZ")}
+
+
+def test_a_declined_russian_city_name_stands_for_its_country_in_a_link() -> None:
+    labels = classify("Провинция Хубэй подписала соглашение о сотрудничестве с Казанью.")
+    assert _pairs(labels) == {("Hubei", "RU")}
+    labels = classify("Грузовой поезд из Чунцина прибыл в Екатеринбурге.")
+    assert _pairs(labels) == {("Chongqing", "RU")}
