@@ -193,3 +193,11 @@ def test_a_declined_russian_city_name_stands_for_its_country_in_a_link() -> None
     assert _pairs(labels) == {("Hubei", "RU")}
     labels = classify("Грузовой поезд из Чунцина прибыл в Екатеринбурге.")
     assert _pairs(labels) == {("Chongqing", "RU")}
+
+
+def test_a_provinces_delegation_links_in_its_next_sentence() -> None:
+    labels = classify(
+        "Делегация провинции Ганьсу прибыла в Минск на прошлой неделе. "
+        "Делегация подписала соглашение с белорусской стороной о поставках."
+    )
+    assert _pairs(labels) == {("Gansu", "BY")}
