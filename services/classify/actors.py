@@ -8,8 +8,8 @@ cue and refers back to the actor ("the company", "it", its name) before naming a
 country. That is one link, Shandong-Mexico, with both sentences as its evidence (the
 pairing's evidence and offsets span them). Everything else stays unlinked: a person from a
 province ("an engineer from Hunan"), a sentence that names a province of its own (the
-sentence rules read it), a country named before the reference, or a paragraph break in
-between. The link's sectors are those of the later sentence, else of the first.
+sentence rules read it), a country named before the reference and none after it, or a
+paragraph break in between. The link's sectors are those of the later sentence, else of the first.
 
 The order may also be the other way round: "XCMG opened a plant in Brazil. The
 Xuzhou-based group ranks fifth." When no earlier sentence links the actor, the nearest
@@ -52,6 +52,7 @@ class ActorLinker:
         self.references = spec["references"]
         self.reference_reach = int(spec["reference_reach"])
         self.later_openings = tuple(spec["later_openings"])
+        self.project_references = tuple(spec["project_references"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
@@ -64,6 +65,11 @@ class ActorLinker:
         links: list[Link] = []
         starts: list[int] | None = None
         for span, mentions, _cues, kinds in sentences:
+            if PROVINCE in kinds and COUNTRY not in kinds:
+                if starts is None:
+                    starts = [m.start for m in entities]
+                links.extend(self._project_link(text, folded, entities, starts, span, mentions, lines))
+                continue
             if COUNTRY not in kinds or PROVINCE in kinds:
                 continue  # the sentence rules read a sentence with both
             spans = lines[text.rfind("\n", 0, span[0]) + 1]
@@ -118,6 +124,32 @@ class ActorLinker:
                 for country in countries
             ]
         return []
+
+    def _project_link(
+        self, text: str, folded: str, entities: list[Mention], starts: list[int],
+        span: tuple[int, int], mentions: list[Mention], lines: dict[int, list[tuple[int, int]]],
+    ) -> list[Link]:
+        """"A fertiliser plant opened in Osh. The project is owned by a Hebei firm": a
+        sentence opening with the project of the sentence before, which names a country
+        and no province, links its province to that country."""
+        if not folded[span[0] : span[1]].lstrip().startswith(self.project_references):
+            return []
+        spans = lines.get(text.rfind("\n", 0, span[0]) + 1, [])
+        position = spans.index(span) if span in spans else 0
+        if position == 0:
+            return []
+        earlier = spans[position - 1]
+        low = bisect_left(starts, earlier[0])
+        inside = entities[low : bisect_left(starts, earlier[1], low)]
+        if any(m.kind == PROVINCE for m in inside):
+            return []
+        countries = list(dict.fromkeys(m.value for m in inside if m.kind == COUNTRY))
+        sectors = _sectors(inside) or _sectors(mentions)
+        return [
+            Link(province, country, sectors, earlier[0], span[1])
+            for province in dict.fromkeys(m.value for m in mentions if m.kind == PROVINCE)
+            for country in countries
+        ]
 
     def _link(
         self, text: str, folded: str, earlier: tuple[int, int], earlier_mentions: list[Mention],
@@ -194,9 +226,16 @@ class ActorLinker:
         )
         if not refers and name:
             refers = name in text[span[0] : countries[0].start]
-        if not refers:
+        if refers:
+            return list(dict.fromkeys(m.value for m in countries))
+        # "Hungary said the company will build a plant near Budapest": a country named first, as the one
+        # announcing it; the countries after the reference are where the actor works.
+        opening = folded[span[0] : span[0] + self.reference_reach]
+        found = [opening.find(phrase) for phrase in self.references if phrase in opening]
+        if not found:
             return []
-        return list(dict.fromkeys(m.value for m in countries))
+        after = span[0] + min(found)
+        return list(dict.fromkeys(m.value for m in countries if m.start > after))
 
 
 def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:

@@ -28,6 +28,9 @@ from services.classify.phrases import PhraseSet
 from services.classify.textnorm import is_word_char
 
 _NEXT_WORD = re.compile(r" (\w+)")
+# A one-word Cyrillic name long enough to decline safely, and the endings it drops then.
+_CYRILLIC_WORD = re.compile("[\u0410-\u042f\u0401][\u0430-\u044f\u0451]{4,}")
+_CYRILLIC_ENDINGS = frozenset("аяьйоеыи")
 _CJK_START = "\u2e80"
 
 
@@ -41,8 +44,12 @@ class ForeignPlaces:
             for role, aliases in groups.items():
                 for alias in aliases:
                     name = alias.rstrip("*")
+                    stem = alias.endswith("*")
+                    if not stem and _CYRILLIC_WORD.fullmatch(name):
+                        # Russian declines place names: "в Казани", "из Варшавы".
+                        name, stem = name[:-1] if name[-1] in _CYRILLIC_ENDINGS else name, True
                     names.setdefault(name, Entry(kind=COUNTRY, value=code, alias=name,
-                                                 role=role, stem=alias.endswith("*")))
+                                                 role=role, stem=stem))
         self._names = list(names)
         self._entries = list(names.values())
         self._automaton = ahocorasick_rs.AhoCorasick(

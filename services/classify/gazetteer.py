@@ -148,7 +148,7 @@ def country_terms() -> Iterator[Term]:
             for term in make_terms(name, COUNTRY, code, role="names"):
                 if term.key not in ambiguous_keys:
                     yield term
-        for role in ("names", "demonyms", "cities"):
+        for role in ("names", "demonyms", "cities", "regions"):
             for alias in aliases.get(code, {}).get(role, []):
                 for term in make_terms(alias, COUNTRY, code, role=role):
                     if term.key not in ambiguous_keys:

@@ -28,6 +28,8 @@ class Link(NamedTuple):
     sectors: frozenset[str]
     start: int
     end: int
+    # Read from a crossing's province for want of a route's origin in its sentence.
+    passing: bool = False
 
 
 class _Group:
@@ -51,6 +53,12 @@ class _Group:
 # The weight of one strong sector term (see sectors.json).
 _CLAUSE_SECTOR_WEIGHT = 1.0 - 1e-9
 _MAX_LIST_GAP = 30
+# Words a transit phrase may stand before the province it passes: "via the land port of".
+_MAX_TRANSIT_WORDS = 3
+# How far after a province the verb of an event held there ("在乌鲁木齐举行") may stand.
+_VENUE_NEXT_REACH = 16
+# How far after a province a Chinese exit or entry word ("口岸出境") may stand.
+_TRANSIT_NEXT_REACH = 10
 _NO_SECTORS: frozenset[str] = frozenset()
 _CACHED_GAP = 24
 _GAP_CACHE_SIZE = 4096
@@ -88,7 +96,13 @@ class PairingExtractor:
     def __init__(self, grammar: dict[str, Any]) -> None:
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.venue_openings = frozenset(grammar["venue_openings"])
+        self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
+        self.venue_next_cjk: list[str] = grammar["venue_next_cjk"]
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.transit_previous = PhraseSet(grammar["transit_previous"])
+        self.passed_joiners = frozenset(grammar["passed_joiners"])
+        self.transit_next: list[str] = grammar["transit_next"]
+        self.parties_openings = PhraseSet(grammar["parties_openings"])
         self.border_previous = PhraseSet(grammar["border_previous"])
         self.crossing_cues: list[str] = grammar["crossing_cues"]
         self.group_words = frozenset(grammar["group_words"])
@@ -108,9 +122,28 @@ class PairingExtractor:
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
         """Links in every sentence holding a province, a country and a cooperation cue."""
         links: list[Link] = []
+        previous: list[Link] = []  # the links of the sentence just before
+        previous_end = -1
         for span, mentions, cues, kinds in sentences:
             if PROVINCE in kinds and COUNTRY in kinds:
-                links.extend(self._sentence_links(text, folded, span, mentions, cues))
+                found = self._sentence_links(text, folded, span, mentions, cues)
+                links.extend(found)
+                previous, previous_end = found, span[1]
+                continue
+            if previous and not folded[previous_end : span[0]].strip() and (
+                self.parties_openings.longest_prefix(folded[span[0] : span[1]].lstrip())
+            ):
+                # "... signed a memorandum. The two sides agreed to cooperate in farming":
+                # the sectors of the parties' next sentence are the link's.
+                named = self._named_sectors(folded, [m for m in mentions if m.kind == SECTOR])
+                if named:
+                    for index, link in enumerate(links):
+                        if link in previous:
+                            links[index] = link._replace(sectors=link.sectors | named)
+            previous = []
+        if any(link.passing for link in links) and not all(link.passing for link in links):
+            # A route's origin was linked elsewhere: the crossing it passes is no party.
+            links = [link for link in links if not link.passing]
         return links
 
     def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
@@ -128,26 +161,22 @@ class PairingExtractor:
         self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention],
         cues: list[Mention],
     ) -> list[Link]:
-        sectors: list[Mention] = []
-        groups: list[_Group] = []
-        last: _Group | None = None
         dateline_end = _dateline_end(text, folded, span, mentions)
-        for mention in mentions:
-            kind = mention.kind
-            if kind == SECTOR:
-                sectors.append(mention)
-                continue
-            if kind == PROVINCE:
-                if mention.start < dateline_end or self._is_venue(folded, span, mention):
-                    continue
-            elif kind != COUNTRY or mention.start < dateline_end:
-                continue
-            if (last is not None and last.kind == kind
-                    and self._only_group_words(folded[last.end : mention.start])):
-                last.append(mention)
-            else:
-                last = _Group(mention)
-                groups.append(last)
+        sectors = [m for m in mentions if m.kind == SECTOR]
+        groups = self._groups(folded, span, mentions, dateline_end, skip_transit=True)
+        provinces = [g for g in groups if g.kind == PROVINCE]
+        if not provinces:
+            # A crossing with no route's origin before it is the link itself: "through
+            # the Khorgos port in Xinjiang on the border with Kazakhstan passed ...".
+            groups = self._groups(folded, span, mentions, dateline_end, skip_transit=False)
+            links = self._links(folded, span, cues, groups, sectors)
+            return [link._replace(passing=True) for link in links]
+        return self._links(folded, span, cues, groups, sectors)
+
+    def _links(
+        self, folded: str, span: tuple[int, int], cues: list[Mention], groups: list[_Group],
+        sectors: list[Mention],
+    ) -> list[Link]:
         provinces = [g for g in groups if g.kind == PROVINCE]
         if not provinces:
             return []
@@ -179,16 +208,77 @@ class PairingExtractor:
                 break
         return links
 
+    def _groups(
+        self, folded: str, span: tuple[int, int], mentions: list[Mention], dateline_end: int,
+        skip_transit: bool,
+    ) -> list[_Group]:
+        """Consecutive places of one kind, without the provinces that are no party."""
+        groups: list[_Group] = []
+        last: _Group | None = None
+        passed_end = -1  # end of the last province that is only a venue or a transit
+        for mention in mentions:
+            kind = mention.kind
+            if kind == PROVINCE:
+                # The route's origin, not the province it passes ("from Guiyang via
+                # Xinjiang's Khorgos to Almaty"), is the party; nor is a venue. A
+                # venue's or transit's own list ("via Zhengzhou, Lanzhou and Urumqi")
+                # goes with it.
+                if (mention.start < dateline_end or self._is_venue(folded, span, mention)
+                        or (skip_transit and self._is_transit(folded, span, mention))
+                        or (passed_end >= 0
+                            and self._joins_passed(folded[passed_end : mention.start]))):
+                    passed_end = mention.end
+                    continue
+                passed_end = -1
+            elif kind != COUNTRY or mention.start < dateline_end:
+                continue
+            if (last is not None and last.kind == kind
+                    and self._only_group_words(folded[last.end : mention.start])):
+                last.append(mention)
+            else:
+                last = _Group(mention)
+                groups.append(last)
+        return groups
+
     def _is_venue(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is where something happens ("held in Urumqi")."""
         before = folded[max(span[0], mention.start - 40) : mention.start]
         if self.venue_previous.longest_suffix(before):
             return True
+        # "论坛在乌鲁木齐举行": 在 or 于 before, the event's verb after, in one clause.
+        if before[-1:] in self.venue_before_cjk:
+            after = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split(",")[0]
+            if any(word in after for word in self.venue_next_cjk):
+                return True
         # "In Beijing, Kazakh and Chinese officials signed ...": the setting of the sentence.
         return (
             folded[mention.end : mention.end + 1] == ","
             and folded[span[0] : mention.start].strip() in self.venue_openings
         )
+
+    def _is_transit(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
+        """Whether the province is one a route only passes: "via Khorgos", "途经兰州",
+        "via the land port of Khorgos" (a few words may name the crossing)."""
+        # "从新疆阿拉山口口岸出境": the crossing a route leaves or enters China by.
+        after = folded[mention.end : min(span[1], mention.end + _TRANSIT_NEXT_REACH)]
+        if any(word in after.split(",")[0] for word in self.transit_next):
+            return True
+        before = folded[max(span[0], mention.start - 40) : mention.start]
+        for _ in range(_MAX_TRANSIT_WORDS + 1):
+            if self.transit_previous.longest_suffix(before):
+                return True
+            cut = before.rstrip().rfind(" ")
+            if cut < 0 or any(stop in before[cut:] for stop in ",.;"):
+                return False
+            before = before[: cut + 1]
+        return False
+
+    def _joins_passed(self, gap: str) -> bool:
+        """Whether a province after a passed one is the same place ("Khorgos in Xinjiang")."""
+        words = gap.split()
+        if words and words[0] in self.passed_joiners:
+            gap = " ".join(words[1:])
+        return self._only_group_words(gap)
 
     def _only_group_words(self, gap: str) -> bool:
         """Whether ``gap`` only joins list items: "Gansu, Qinghai and Ningxia provinces"."""
@@ -297,7 +387,11 @@ class PairingExtractor:
         # As for the article, one generic word ("energy", "port") is not enough: a sector
         # needs a specific term, two generic ones, or a generic one listed among other
         # sectors ("non-ferrous metals and energy").
-        inside = [m for m in sectors if start <= m.start and m.end <= end]
+        return self._named_sectors(folded, [m for m in sectors if start <= m.start and m.end <= end])
+
+    def _named_sectors(self, folded: str, inside: list[Mention]) -> frozenset[str]:
+        """Sectors a stretch of text names: a specific term, two generic ones, or a
+        generic one listed among other sectors."""
         if not inside:
             return _NO_SECTORS
         weights: dict[str, float] = {}

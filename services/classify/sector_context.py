@@ -4,11 +4,12 @@
 logistics, not steel, building materials or textiles; "the site was once a textile mill"
 is background; "a former executive of Tata Steel" names a company, not an industry. The
 sector mentions inside a cargo list (from a cargo word to the end of its sentence, or of
-its clause in Chinese), in a sentence that tells history, inside a capitalised name
+its clause in Chinese, or its 的), in a sentence that tells history, inside a capitalised name
 (a capitalised sector word right after another capitalised word, or after "of" that
-follows one: "Ministry of Agriculture"; outside the title) or in an official's title
-("the minister of food, agriculture and light industry") are dropped before sectors are
-scored, for the article and for its pairings alike.
+follows one: "Ministry of Agriculture"; outside the title), a Chinese one inside a
+registered company name ending in 有限公司, or in an official's title ("the minister of
+food, agriculture and light industry") are dropped before sectors are scored, for the
+article and for its pairings alike.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from services.classify.matcher import Mention
 _CJK_START = "\u2e80"
 # Where a cargo list or a history sentence ends.
 _SENTENCE_END = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b]")
-_CLAUSE_END_CJK = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b,\uff0c]")
+# A Chinese cargo list also ends at the 的 that joins it to its carrier: 满载汽车配件的班列.
+_CLAUSE_END_CJK = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b,\uff0c\u7684]")
 _SENTENCE_STOPS = ".!?;\n\u3002\uff01\uff1f\uff1b"
 # Markers ending with a century's digits ("in the 19") need two more digits ("1990s").
 _CENTURY = ("18", "19")
@@ -38,6 +40,11 @@ _CARGO, _HISTORY, _TITLE = range(3)
 class SectorContext:
     def __init__(self, spec: dict[str, Any]) -> None:
         cargo: list[str] = spec["cargo_markers"]
+        # A registered Chinese company name ends in one of these: 银隆农业国际合作股份有限公司.
+        self._company_suffix = re.compile(
+            "[^\\s.,;:!?()\u3001-\u303f\uff01-\uff0f]{0,12}?(?:"
+            + "|".join(re.escape(s) for s in spec["company_suffixes"]) + ")"
+        )
         history: list[str] = spec["history_markers"]
         titles: list[str] = spec["title_markers"]
         self._kinds = [_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
@@ -60,7 +67,7 @@ class SectorContext:
             # Most sector words are lower case: test that before reading any name.
             if (spans and any(low <= start < high for low, high in spans)) or (
                 start >= title_end and text[start].isupper() and _inside_name(text, mention)
-            ):
+            ) or (text[start] >= _CJK_START and self._company_suffix.match(folded, mention.end)):
                 dropped.append(mention)
         if title_ends:
             dropped_ids = {id(m) for m in dropped}
@@ -74,8 +81,10 @@ class SectorContext:
         title_ends: list[int] = []
         for index, start, end in self._automaton.find_matches_as_indexes(folded):
             marker = self._markers[index]
-            if marker[0] != " " and start > 0 and folded[start - 1].isalpha():
-                continue  # inside a word
+            # Inside a word; Chinese has no word breaks, so a CJK marker counts anywhere.
+            if (marker[0] != " " and marker[0] < _CJK_START and start > 0
+                    and folded[start - 1].isalpha()):
+                continue
             kind = self._kinds[index]
             if kind == _TITLE:
                 title_ends.append(end)
