@@ -141,6 +141,15 @@ def _text(element: Element) -> str:
     return " ".join(parts)
 
 
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment (a feed entry's summary), whitespace collapsed."""
+    if not html:
+        return ""
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+    root = etree.HTML(html, parser=parser)
+    return " ".join(_text(root).split()) if root is not None else ""
+
+
 def read_metadata(page: Element, markup: str, url: str | None = None) -> PageMetadata:
     """Metadata of one HTML page; fields the page does not state are None (title: "").
 
