@@ -46,7 +46,7 @@ def create_app(stage: str, include: list[str] | None = None) -> Celery:
     return app
 
 
-def transport_options(visibility_timeout: int) -> dict[str, int]:
+def transport_options(visibility_timeout: int) -> dict[str, int | None]:
     """Kombu's Redis transport: when unacknowledged messages of a dead worker come back.
 
     A message becomes visible again ``visibility_timeout`` seconds after delivery, but the
@@ -54,11 +54,16 @@ def transport_options(visibility_timeout: int) -> dict[str, int]:
     scans on every ``unacked_restore_throttle``-th look (10 s x 10 by default): a dead
     worker's messages would wait up to 100 s beyond the timeout. Looking every quarter of
     the timeout (at most every 10 s), and scanning each time, keeps the wait near it.
+
+    Bodies are stored as the JSON they already are (``body_encoding`` None) rather than
+    base64 of it: a third smaller in Redis, and no encoding and decoding at every hop. A
+    message records its own encoding, so ones queued the old way are still read.
     """
     return {
         "visibility_timeout": visibility_timeout,
         "unacked_restore_interval": max(1, min(10, visibility_timeout // 4)),
         "unacked_restore_throttle": 1,
+        "body_encoding": None,
     }
 
 
@@ -124,4 +129,25 @@ class ReliableTask(Task):
 
 def send_to_stage(app: Celery, task_name: str, payload: dict[str, Any]) -> None:
     """Hand a payload to the next stage through its queue (no import of its code)."""
-    app.send_task(task_name, args=[payload], queue=TASK_QUEUES[task_name])
+    app.send_task(task_name, args=[payload], queue=TASK_QUEUES[task_name], **publish_options(app, payload))
+
+
+def publish_options(app: Celery, payload: dict[str, Any]) -> dict[str, Any]:
+    """Options that spare a publish work whose result nobody reads.
+
+    Celery writes a ``repr`` of the arguments into every message for monitoring and log
+    lines, walking the whole article text to cut it to 1 KB; the payload's kind and
+    article (or link) say as much. On Redis, naming the queue delivers straight to its
+    list, so the queue is not declared again on every publish (the consuming worker
+    declares it); other brokers may need the declaration before the first consumer.
+    """
+    article = payload.get("article") if isinstance(payload.get("article"), dict) else payload
+    subject = payload.get("event_id") or article.get("article_id") or article.get("url") or ""
+    options: dict[str, Any] = {
+        # A feed entry queued for fetching has no schema; it is a link.
+        "argsrepr": f"[<{payload.get('schema') or 'link'} {subject}>]",
+        "kwargsrepr": "{}",
+    }
+    if app.conf.broker_transport == redis_transport.TRANSPORT:
+        options["declare"] = []
+    return options

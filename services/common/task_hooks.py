@@ -86,15 +86,40 @@ def _on_task_start(task_id: str, task: Any, args: Any = None, **_: Any) -> None:
     log_context.start(stage=stage_of(task), task=task.name, task_id=task_id, **payload_context(args))
 
 
+class _TaskMetrics:
+    """The labelled metric children of one (task, outcome), looked up once per process.
+
+    ``labels()`` takes a lock and builds its key on every call; a task's labels never
+    change, so each child is kept after its first use.
+    """
+
+    def __init__(self, stage: str, task: str, outcome: str) -> None:
+        self.tasks = metrics.TASKS.labels(stage=stage, task=task, outcome=outcome)
+        self.articles = metrics.ARTICLES.labels(stage=stage, outcome=outcome)
+        self.duration = metrics.TASK_DURATION.labels(stage=stage, task=task)
+
+
+_task_metrics: dict[tuple[str, str, str], _TaskMetrics] = {}
+
+
+def _metrics_for(stage: str, task: str, outcome: str) -> _TaskMetrics:
+    key = (stage, task, outcome)
+    found = _task_metrics.get(key)
+    if found is None:
+        found = _task_metrics.setdefault(key, _TaskMetrics(stage, task, outcome))
+    return found
+
+
 def _on_task_end(task_id: str, task: Any, args: Any = None, state: str | None = None, **_: Any) -> None:
     started = _started.pop(task_id, None)
     stage = stage_of(task)
     outcome = OUTCOMES.get(state or "", str(state).lower())
-    metrics.TASKS.labels(stage=stage, task=task.name, outcome=outcome).inc()
+    children = _metrics_for(stage, task.name, outcome)
+    children.tasks.inc()
     if is_about_one_article(args):
-        metrics.ARTICLES.labels(stage=stage, outcome=outcome).inc()
+        children.articles.inc()
     if started is not None:
-        metrics.TASK_DURATION.labels(stage=stage, task=task.name).observe(time.perf_counter() - started)
+        children.duration.observe(time.perf_counter() - started)
     _finished.add(stage, outcome)
     log_context.clear()
 

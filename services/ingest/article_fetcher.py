@@ -19,6 +19,7 @@ from services.common.settings import Settings
 from services.ingest import http_fetch
 from services.ingest.canonical_url import article_id, choose_canonical
 from services.ingest.extract import ExtractionError, extract_article
+from services.ingest.page_metadata import plain_text
 from services.ingest.text_limits import clip_title
 
 
@@ -89,6 +90,9 @@ def fetch_article(link: ArticleLink, settings: Settings) -> ArticleFetched:
 
 
 def _plain(html: str) -> str:
-    if not html:
-        return ""
-    return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
+    try:
+        return plain_text(html)
+    except ValueError:
+        # lxml refuses text that starts with an XML encoding declaration; rare enough
+        # in a summary to leave to the slower, more forgiving parser.
+        return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())

@@ -11,6 +11,7 @@ Metadata (title, author, dates, canonical URL, language) comes from ``page_metad
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -184,7 +185,7 @@ def extract_article(
     """
     markup = _markup(html, charset)
     tree, too_deep = _parse(markup)
-    metadata = read_metadata(markup, url)
+    metadata = read_metadata(tree, markup, url)
     paragraphs = main_text_paragraphs(tree, metadata.headlines)
     if not paragraphs:
         reason = f" (tags nest deeper than {MAX_DEPTH} levels; the rest was not read)"
@@ -487,15 +488,19 @@ class _ShingleSet:
         return max(counts, key=counts.__getitem__) if counts else None
 
 
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text.lower())
+# The cross-check asks about each paragraph several times (coverage both ways, prose,
+# anchors); a page's paragraphs fit in the cache, so each is split into words once.
+@functools.lru_cache(maxsize=512)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD_RE.findall(text.lower()))
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+@functools.lru_cache(maxsize=512)
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
     words = _words(text)
     if len(words) < 4:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+        return frozenset({words}) if words else frozenset()
+    return frozenset(words[i : i + 4] for i in range(len(words) - 3))
 
 
 def _normalised(text: str) -> str:

@@ -16,7 +16,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, SoupStrainer, Tag
+import lxml.html
+from lxml import etree
 
 # A JSON-LD block larger than this is not metadata; skipping it bounds parse time and memory.
 MAX_JSON_LD_CHARS = 512 * 1024
@@ -74,10 +75,6 @@ AUTHOR_META = (
 )
 LANGUAGE_META = ("content-language", "og:locale", "language", "dc.language", "dcterms.language")
 
-# Only the elements metadata can come from are built, which keeps the soup small and fast.
-_WANTED_TAGS = frozenset({"title", "meta", "link", "base", "time", "h1"})
-_WANTED_ITEMPROPS = frozenset({"author", "datepublished", "headline"})
-
 _LANG_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$", re.IGNORECASE)
 _HTML_TAG_RE = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _BYLINE_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+", re.IGNORECASE)
@@ -101,35 +98,75 @@ class PageMetadata:
     headlines: tuple[str, ...] = ()
 
 
-class _MetadataStrainer(SoupStrainer):
-    def allow_tag_creation(self, nsprefix: str | None, name: str, attrs: Any) -> bool:
-        if name in _WANTED_TAGS:
-            return True
-        attrs = attrs or {}
-        if name == "script":
-            return "ld+json" in str(attrs.get("type", "")).lower()
-        if name == "a" and "author" in str(attrs.get("rel", "")).lower():
-            return True
-        return str(attrs.get("itemprop", "")).lower() in _WANTED_ITEMPROPS
+Element = lxml.html.HtmlElement
 
-    def allow_string_creation(self, string: str) -> bool:
-        return False
+# Text inside these is code or markup for later, never part of a visible title or name.
+_NON_TEXT_TAGS = frozenset({"script", "style", "template"})
 
 
-def read_metadata(markup: str, url: str | None = None) -> PageMetadata:
-    """Metadata of one HTML page; fields the page does not state are None (title: "")."""
-    soup = BeautifulSoup(markup, "lxml", parse_only=_MetadataStrainer())
-    metas = _meta_values(soup)
-    article = _json_ld_article(soup)
+def _elements(root: Element, tag: str) -> list[Element]:
+    return list(root.iter(tag))
+
+
+def _first(root: Element, tag: str) -> Element | None:
+    return next(root.iter(tag), None)
+
+
+def _with_itemprop(root: Element, value: str) -> list[Element]:
+    """Elements whose itemprop is ``value`` (any case), in document order."""
+    return [e for e in root.iter(etree.Element) if str(e.get("itemprop", "")).lower() == value]
+
+
+def _has_token(element: Element, attribute: str, token: str) -> bool:
+    # rel is a space-separated list: rel="author nofollow" is an author link.
+    return token in (element.get(attribute) or "").split()
+
+
+def _text(element: Element) -> str:
+    """The element's text and its descendants', joined with spaces (scripts and styles left out)."""
+    parts: list[str] = []
+    hidden = 0
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        code = node.tag in _NON_TEXT_TAGS and node is not element
+        if event == "start":
+            if code:
+                hidden += 1
+            elif not hidden and node.text:
+                parts.append(node.text)
+            continue
+        if code:
+            hidden -= 1
+        if not hidden and node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join(parts)
+
+
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment (a feed entry's summary), whitespace collapsed."""
+    if not html:
+        return ""
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+    root = etree.HTML(html, parser=parser)
+    return " ".join(_text(root).split()) if root is not None else ""
+
+
+def read_metadata(page: Element, markup: str, url: str | None = None) -> PageMetadata:
+    """Metadata of one HTML page; fields the page does not state are None (title: "").
+
+    ``page`` is the tree the extractor parsed from ``markup`` (one parse serves both); it
+    is only read here, so it must be read before the main-text libraries prune it.
+    """
+    metas = _meta_values(page)
+    article = _json_ld_article(page)
     site_name = _first_text(
         metas.get("og:site_name"), metas.get("application-name"), _name_of(article.get("publisher"))
     )
-    headlines = _headlines(soup, metas, article)
+    headlines = _headlines(page, metas, article)
     return PageMetadata(
         title=_without_site_name(headlines[0], site_name) if headlines else "",
-        author=_author(soup, metas, article),
-        published=_published(soup, metas, article),
-        canonical_url=_canonical(soup, metas, url),
+        author=_author(page, metas, article),
+        published=_published(page, metas, article),
+        canonical_url=_canonical(page, metas, url),
         language=_language(markup, metas, article),
         site_name=site_name,
         description=_first_text(
@@ -169,10 +206,10 @@ def normalise_language(value: str | None) -> str | None:
 # --- meta tags -----------------------------------------------------------------------------
 
 
-def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+def _meta_values(page: Element) -> dict[str, str]:
     """First non-empty content of each meta key (property, name, itemprop or http-equiv)."""
     values: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
+    for meta in _elements(page, "meta"):
         content = _clean(meta.get("content"))
         if not content:
             continue
@@ -186,9 +223,10 @@ def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
 # --- JSON-LD -------------------------------------------------------------------------------
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+def _json_ld_article(page: Element) -> dict[str, Any]:
     """The first article-typed JSON-LD node of the page, with @id references resolvable."""
-    nodes = [node for script in soup.find_all("script") for node in _json_ld_nodes(script)]
+    scripts = [s for s in _elements(page, "script") if "ld+json" in str(s.get("type", "")).lower()]
+    nodes = [node for script in scripts for node in _json_ld_nodes(script)]
     by_id: dict[str, dict[str, Any]] = {}
     for node in nodes:
         # A bare {"@id": ...} is a reference, not the node it names.
@@ -200,8 +238,8 @@ def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
     return {}
 
 
-def _json_ld_nodes(script: Tag) -> Iterator[dict[str, Any]]:
-    text = script.string or ""
+def _json_ld_nodes(script: Element) -> Iterator[dict[str, Any]]:
+    text = script.text or ""
     if not text.strip() or len(text) > MAX_JSON_LD_CHARS:
         return
     try:
@@ -260,17 +298,17 @@ def _text_value(value: Any) -> str | None:
 # --- fields --------------------------------------------------------------------------------
 
 
-def _headlines(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, Any]) -> list[str]:
+def _headlines(page: Element, metas: dict[str, str], article: dict[str, Any]) -> list[str]:
     """Headline candidates, best first; the page <title> without its site-name suffix."""
-    h1 = soup.find("h1")
-    title = soup.find("title")
+    h1 = _first(page, "h1")
+    title = _first(page, "title")
     candidates = [
         metas.get("og:title"),
         _text_value(article.get("headline")),
         metas.get("twitter:title"),
         metas.get("headline"),
-        _clean(title.get_text(" ")) if title else None,
-        _clean(h1.get_text(" ")) if h1 else None,
+        _clean(_text(title)) if title is not None else None,
+        _clean(_text(h1)) if h1 is not None else None,
     ]
     return [c for c in candidates if c and len(c) <= MAX_FIELD_CHARS]
 
@@ -285,19 +323,15 @@ def _without_site_name(title: str, site_name: str | None) -> str:
     return title
 
 
-def _author(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, Any]) -> str | None:
+def _author(page: Element, metas: dict[str, str], article: dict[str, Any]) -> str | None:
     names = _person_names(article.get("author"))
     if not names:
         # Meta tags repeat one byline under several keys: the first real name is enough.
         names = [v for key in AUTHOR_META if _clean_person(v := metas.get(key))][:1]
     if not names:
-        names = [
-            _itemprop_author(tag)
-            for tag in soup.find_all(itemprop=True)
-            if str(tag.get("itemprop")).lower() == "author"
-        ]
+        names = [_itemprop_author(tag) for tag in _with_itemprop(page, "author")]
     if not names:
-        names = [tag.get_text(" ") for tag in soup.find_all("a", rel="author")]
+        names = [_text(tag) for tag in _elements(page, "a") if _has_token(tag, "rel", "author")]
     cleaned = [name for raw in names if (name := _clean_person(raw))]
     return ", ".join(dict.fromkeys(cleaned)) or None
 
@@ -313,13 +347,13 @@ def _person_names(value: Any) -> list[str]:
     return names
 
 
-def _itemprop_author(tag: Tag) -> str:
-    if tag.name == "meta":
+def _itemprop_author(tag: Element) -> str:
+    if tag.tag == "meta":
         return str(tag.get("content") or "")
-    name = tag.find(itemprop="name")
-    if isinstance(name, Tag):
-        return str(name.get("content") or name.get_text(" "))
-    return tag.get_text(" ")
+    name = next((e for e in tag.iterdescendants(etree.Element) if e.get("itemprop") == "name"), None)
+    if name is not None:
+        return str(name.get("content") or _text(name))
+    return _text(tag)
 
 
 def _clean_person(raw: str | None) -> str | None:
@@ -332,14 +366,13 @@ def _clean_person(raw: str | None) -> str | None:
     return _BYLINE_RE.sub("", name).strip() or None
 
 
-def _published(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, Any]) -> datetime | None:
+def _published(page: Element, metas: dict[str, str], article: dict[str, Any]) -> datetime | None:
     candidates: list[str | None] = [_text_value(article.get("datePublished"))]
     candidates += [metas.get(key) for key in PUBLISHED_META]
-    for tag in soup.find_all(itemprop=True):
-        if str(tag.get("itemprop")).lower() == "datepublished":
-            candidates.append(_first_text(tag.get("content"), tag.get("datetime"), tag.get_text(" ")))
-    times = soup.find_all("time")
-    candidates += [t.get("datetime") for t in times if t.has_attr("pubdate")]
+    for tag in _with_itemprop(page, "datepublished"):
+        candidates.append(_first_text(tag.get("content"), tag.get("datetime"), _text(tag)))
+    times = _elements(page, "time")
+    candidates += [t.get("datetime") for t in times if "pubdate" in t.attrib]
     candidates += [t.get("datetime") for t in times]
     for candidate in candidates:
         if isinstance(candidate, str) and (parsed := parse_date(candidate)):
@@ -347,12 +380,16 @@ def _published(soup: BeautifulSoup, metas: dict[str, str], article: dict[str, An
     return None
 
 
-def _canonical(soup: BeautifulSoup, metas: dict[str, str], url: str | None) -> str | None:
+def _canonical(page: Element, metas: dict[str, str], url: str | None) -> str | None:
     base = url or ""
-    base_tag = soup.find("base", href=True)
+    base_tag = next((b for b in page.iter("base") if b.get("href") is not None), None)
     if base_tag is not None:
-        base = urljoin(base, str(base_tag["href"]).strip())
-    hrefs = [str(link.get("href") or "") for link in soup.find_all("link", rel="canonical")]
+        base = urljoin(base, str(base_tag.get("href")).strip())
+    hrefs = [
+        str(link.get("href") or "")
+        for link in _elements(page, "link")
+        if _has_token(link, "rel", "canonical")
+    ]
     hrefs.append(metas.get("og:url") or "")
     for href in hrefs:
         # Whitespace inside URLs is a copy-paste artefact in templates, never meaningful.
@@ -377,13 +414,13 @@ def _language(markup: str, metas: dict[str, str], article: dict[str, Any]) -> st
 
 
 def _html_lang(markup: str) -> str | None:
-    # The metadata soup skips <html> (keeping it would keep the whole page), so its start
-    # tag is parsed on its own.
+    # The markup's first <html> start tag, parsed on its own, whatever the parser made of
+    # a page with several.
     match = _HTML_TAG_RE.search(markup, 0, 64 * 1024)
     if not match:
         return None
-    html = BeautifulSoup(match.group(0), "lxml").find("html")
-    if not isinstance(html, Tag):
+    html = etree.HTML(match.group(0))
+    if html is None:
         return None
     lang = html.get("lang") or html.get("xml:lang")
     return lang if isinstance(lang, str) else None

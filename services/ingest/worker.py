@@ -83,7 +83,7 @@ def _poll(url: str) -> poller.PollOutcome:
         url,
         FeedRegistry(redis_client()),
         settings,
-        send_entry=lambda message: app.send_task(TASK_FETCH_ARTICLE, args=[message]),
+        send_entry=lambda message: send_to_stage(app, TASK_FETCH_ARTICLE, message),
         fetch=shared_fetcher(settings).fetch,
     )
 
@@ -119,7 +119,7 @@ def resend_stalled() -> int:
     after = get_settings().pipeline_resend_after_seconds
     stalled = inflight.take_stalled(redis_client(), after)
     for message in stalled:
-        app.send_task(TASK_FETCH_ARTICLE, args=[message])
+        send_to_stage(app, TASK_FETCH_ARTICLE, message)
     if stalled:
         log.warning("re-sent %d articles not indexed within %ds of their poll", len(stalled), after)
     return len(stalled)

@@ -18,7 +18,11 @@ def _queued(redis_db) -> list[tuple[str, list[str]]]:  # type: ignore[no-untyped
     messages = []
     for raw in redis_db.lrange(QUEUE_INGEST, 0, -1):
         envelope = json.loads(raw)
-        args, _kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
+        body = envelope["body"]
+        # The body is stored as JSON text, or base64 of it, as the message's properties say.
+        if envelope["properties"].get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        args, _kwargs, _embed = json.loads(body)
         messages.append((envelope["headers"]["task"], args[0]))
     return messages
 

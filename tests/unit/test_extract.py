@@ -324,3 +324,29 @@ def test_article_buried_in_deep_nesting_is_a_clear_error() -> None:
 
     with pytest.raises(ExtractionError, match="nest deeper"):
         extract_article(page)
+
+
+# --- the feed entry's summary --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("summary", "plain"),
+    [
+        ("<p>Gansu <b>signs</b> a&nbsp;copper deal &amp; more</p>", "Gansu signs a copper deal & more"),
+        (
+            "Line one<br>line\n\n two<!-- tracking --><script>track()</script><style>p{}</style>",
+            "Line one line two",
+        ),
+        ('<?xml version="1.0" encoding="utf-8"?><p>Declared</p>', "Declared"),
+        ("", ""),
+    ],
+)
+def test_an_html_feed_summary_becomes_plain_text(summary: str, plain: str) -> None:
+    from services.common.contracts import PageFetched
+    from services.ingest.article_fetcher import extract_page
+
+    page = PageFetched(url=NEWS_URL, final_url=NEWS_URL, body=PageFetched.pack(news_page()), summary=summary)
+
+    article = extract_page(page)
+
+    assert article.summary == (plain or extract_article(news_page(), NEWS_URL).description)
