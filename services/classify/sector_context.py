@@ -41,17 +41,29 @@ class SectorContext:
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
     ) -> list[Mention]:
-        """The sector mentions (of ``sectors``) a reader would not count."""
+        """The sector mentions (of ``sectors``, in text order) a reader would not count."""
         if not sectors:
             return []
         spans = self._spans(folded)
         dropped: list[Mention] = []
+        if spans:
+            # Spans come in text order of their markers and may overlap: merged, one walk
+            # over them follows the mentions.
+            merged = _merged(spans)
+            position, count = 0, len(merged)
+            for mention in sectors:
+                start = mention.start
+                while position < count and merged[position][1] <= start:
+                    position += 1
+                if (position < count and merged[position][0] <= start) or (
+                    start >= title_end and text[start].isupper() and _inside_name(text, mention)
+                ):
+                    dropped.append(mention)
+            return dropped
+        # Most sector words are lower case: test that before reading any name.
         for mention in sectors:
             start = mention.start
-            # Most sector words are lower case: test that before reading any name.
-            if (spans and any(low <= start < high for low, high in spans)) or (
-                start >= title_end and text[start].isupper() and _inside_name(text, mention)
-            ):
+            if start >= title_end and text[start].isupper() and _inside_name(text, mention):
                 dropped.append(mention)
         return dropped
 
@@ -72,6 +84,20 @@ class SectorContext:
                 stop = _SENTENCE_END.search(folded, end)
                 spans.append((begin, stop.start() if stop else len(folded)))
         return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted and joined where they overlap (empty ones dropped)."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if low >= high:
+            continue
+        if merged and low <= merged[-1][1]:
+            if high > merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def _inside_name(text: str, mention: Mention) -> bool:
