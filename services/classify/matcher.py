@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
+from services.classify.automata import Automaton
 from services.classify.gazetteer import (
     ANY_CASE,
     BLOCKER,
@@ -95,18 +96,7 @@ class _Layer:
             mode = _case_mode(single) if single is not None else 0
             self.patterns.append((len(form), padded, right_bounded, tuple(entries), single, mode))
         forms = list(stored)
-        self.longest = ahocorasick_rs.AhoCorasick(
-            forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
-        # The same automaton over bytes, for ASCII text (most English news once folded),
-        # where byte offsets are character offsets: it skips mapping every hit's byte
-        # offsets back to characters and reads a fifth faster.
-        self.longest_ascii = ahocorasick_rs.BytesAhoCorasick(
-            [form.encode() for form in forms],
-            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self.longest = Automaton(forms, ahocorasick_rs.MatchKind.LeftmostLongest)
         self.overlapping = ahocorasick_rs.AhoCorasick(
             forms, matchkind=ahocorasick_rs.MatchKind.Standard
         )
@@ -156,17 +146,12 @@ class Matcher:
         # One leading space lets a term at offset 0 match; offsets shift back by one.
         spaced = " " + folded.translate(_SPACED)
         scripts = [False]
-        ascii_bytes = None
-        if folded.isascii():
-            ascii_bytes = spaced.encode("ascii")
-        elif _CJK.search(folded):
+        if not folded.isascii() and _CJK.search(folded):
             scripts.append(True)
         found: dict[str, list[Mention]] = {}
         for (layer, cjk), terms in self._layers.items():
             if cjk in scripts:
-                found.setdefault(layer, []).extend(
-                    self._scan_layer(terms, text, spaced, ascii_bytes)
-                )
+                found.setdefault(layer, []).extend(self._scan_layer(terms, text, spaced))
         if len(scripts) > 1:  # CJK and other hits were found apart
             for mentions in found.values():
                 mentions.sort(key=lambda m: m.start)
@@ -180,20 +165,13 @@ class Matcher:
             entities = [m for m in entities if m.kind != BLOCKER]
         return Matches(entities=entities, cues=cues)
 
-    def _scan_layer(
-        self, layer: _Layer, text: str, spaced: str, ascii_bytes: bytes | None
-    ) -> list[Mention]:
+    def _scan_layer(self, layer: _Layer, text: str, spaced: str) -> list[Mention]:
         found: list[Mention] = []
         size = len(spaced)
         rescanned = False
         append = found.append
         patterns = layer.patterns
-        hits = (
-            layer.longest.find_matches_as_indexes(spaced)
-            if ascii_bytes is None
-            else layer.longest_ascii.find_matches_as_indexes(ascii_bytes)
-        )
-        for index, first, stop in hits:
+        for index, first, stop in layer.longest.find(spaced):
             pattern = patterns[index]
             _length, padded, right_bounded, _entries, entry, mode = pattern
             last = stop - 1

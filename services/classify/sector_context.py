@@ -16,6 +16,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from services.classify.automata import Automaton
 from services.classify.matcher import Mention
 
 _CJK_START = "\u2e80"
@@ -33,10 +34,7 @@ class SectorContext:
         history: list[str] = spec["history_markers"]
         self._is_cargo = [True] * len(cargo) + [False] * len(history)
         self._markers = cargo + history
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._markers, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self._automaton = Automaton(self._markers, ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
@@ -69,7 +67,7 @@ class SectorContext:
 
     def _spans(self, folded: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(folded):
+        for index, start, end in self._automaton.find(folded):
             marker = self._markers[index]
             if marker[0] != " " and start > 0 and folded[start - 1].isalpha():
                 continue  # inside a word
