@@ -27,7 +27,7 @@ class Automaton:
             implementation=ahocorasick_rs.Implementation.DFA,
         )
 
-    def find(self, text: str) -> list[_Hit]:
+    def find(self, text: str, overlapping: bool = False) -> list[_Hit]:
         if text.isascii():  # a flag of the string: no pass over it
-            return self._bytes.find_matches_as_indexes(text.encode("ascii"))
-        return self._text.find_matches_as_indexes(text)
+            return self._bytes.find_matches_as_indexes(text.encode("ascii"), overlapping)
+        return self._text.find_matches_as_indexes(text, overlapping)
