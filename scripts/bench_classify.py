@@ -18,6 +18,10 @@ the machine:
 
 Usage: python scripts/bench_classify.py [--runs N] [--articles N] [--size BYTES]
                                        [--general-corpus DIR]
+
+To compare with another version, run this script against that tree's modules, on the
+same articles: ``PYTHONPATH=OTHER_TREE python scripts/bench_classify.py`` (the version
+measured is printed first).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from services.classify import classifier as classifier_module
 from services.classify.classifier import classify, get_classifier
 from services.classify.gazetteer import COUNTRY, PROVINCE, all_terms
 from services.ingest.extract import extract_article
@@ -145,6 +150,10 @@ def main() -> None:
     started = time.perf_counter()
     get_classifier()
     build_seconds = time.perf_counter() - started
+    # Comparing two versions means running this script against another tree's modules
+    # (PYTHONPATH): say which classifier was measured.
+    print(f"classifier {classifier_module.CLASSIFIER_VERSION} from "
+          f"{Path(classifier_module.__file__).resolve().parent}")
     print(f"one core; median of {args.runs} runs; matcher built in {build_seconds:.2f} s; "
           f"target {TARGET_PER_SECOND:,} articles/s")
 

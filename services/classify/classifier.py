@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from operator import attrgetter
 
 from services.classify import relevance
 from services.classify.actors import ActorLinker
@@ -34,6 +35,7 @@ CLASSIFIER_VERSION = "1.3.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
+_START = attrgetter("start")
 
 
 class Classifier:
@@ -58,9 +60,8 @@ class Classifier:
         aside = self.sector_context.aside(document, folded, sector_mentions, len(prefix))
         if aside:
             # Cargo, history and company names make no sector, for the article or a link.
-            dropped = {id(m) for m in aside}
-            sector_mentions = [m for m in sector_mentions if id(m) not in dropped]
-            entities = [m for m in entities if id(m) not in dropped]
+            sector_mentions = _without(sector_mentions, aside)
+            entities = _without(entities, aside)
         links: list[Link] = []
         china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):
@@ -116,6 +117,20 @@ def _tally(entities: list[Mention]) -> tuple[set[str], set[str], list[Mention], 
         elif kind == CHINA:
             names_china = True
     return provinces, countries, sectors, names_china
+
+
+def _without(mentions: list[Mention], dropped: list[Mention]) -> list[Mention]:
+    """``mentions`` less ``dropped``, a few of them; both lists are in text order."""
+    kept: list[Mention] = []
+    position = 0
+    for mention in dropped:
+        index = bisect_left(mentions, mention.start, position, key=_START)
+        while mentions[index] is not mention:  # several meanings may share one start
+            index += 1
+        kept += mentions[position:index]
+        position = index + 1
+    kept += mentions[position:]
+    return kept
 
 
 def _cue_sentences(

@@ -22,6 +22,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from services.classify.automata import Automaton
 from services.classify.gazetteer import COUNTRY, STEM_EXTRA_LETTERS, Entry, load_json
 from services.classify.matcher import Mention
 from services.classify.phrases import PhraseSet
@@ -52,10 +53,7 @@ class ForeignPlaces:
                                                  role=role, stem=stem))
         self._names = list(names)
         self._entries = list(names.values())
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self._automaton = Automaton(self._names, ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def find_in_line(
         self, text: str, folded: str, line_start: int, line_stop: int, inside: list[Mention]
@@ -64,9 +62,7 @@ class ForeignPlaces:
         holding a province and a cooperation cue but no country, outside every name
         already found there (``inside``)."""
         found: list[Mention] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(
-            text[line_start:line_stop]
-        ):
+        for index, start, end in self._automaton.find(text[line_start:line_stop]):
             mention = self._mention(text, folded, line_start + start, line_start + end,
                                     self._entries[index])
             if mention is not None and not any(

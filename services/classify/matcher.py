@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
+from services.classify.automata import Automaton
 from services.classify.gazetteer import (
     ANY_CASE,
     BLOCKER,
@@ -95,10 +96,7 @@ class _Layer:
             mode = _case_mode(single) if single is not None else 0
             self.patterns.append((len(form), padded, right_bounded, tuple(entries), single, mode))
         forms = list(stored)
-        self.longest = ahocorasick_rs.AhoCorasick(
-            forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self.longest = Automaton(forms, ahocorasick_rs.MatchKind.LeftmostLongest)
         self.overlapping = ahocorasick_rs.AhoCorasick(
             forms, matchkind=ahocorasick_rs.MatchKind.Standard
         )
@@ -173,7 +171,7 @@ class Matcher:
         rescanned = False
         append = found.append
         patterns = layer.patterns
-        for index, first, stop in layer.longest.find_matches_as_indexes(spaced):
+        for index, first, stop in layer.longest.find(spaced):
             pattern = patterns[index]
             _length, padded, right_bounded, _entries, entry, mode = pattern
             last = stop - 1

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
+from services.classify.automata import Automaton
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
 from services.classify.phrases import PhraseSet
@@ -114,9 +115,7 @@ class PairingExtractor:
             for phrase in phrases:
                 lists.setdefault(phrase, []).append(which)
         self._marker_lists = [tuple(which_lists) for which_lists in lists.values()]
-        self._markers_automaton = ahocorasick_rs.AhoCorasick(
-            list(lists), matchkind=ahocorasick_rs.MatchKind.Standard
-        )
+        self._markers_automaton = Automaton(list(lists), ahocorasick_rs.MatchKind.Standard)
         self._gap_cache: dict[str, bool] = {}
 
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
@@ -150,7 +149,7 @@ class PairingExtractor:
         """Clause breaks, gap breaks and relative clauses of one sentence, in one pass."""
         found: _Markers = ([], [], [])
         offset = span[0]
-        for index, start, end in self._markers_automaton.find_matches_as_indexes(
+        for index, start, end in self._markers_automaton.find(
             folded[offset : span[1]], overlapping=True
         ):
             for which in self._marker_lists[index]:

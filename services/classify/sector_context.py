@@ -19,6 +19,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from services.classify.automata import Automaton
 from services.classify.matcher import Mention
 
 _CJK_START = "\u2e80"
@@ -49,37 +50,41 @@ class SectorContext:
         titles: list[str] = spec["title_markers"]
         self._kinds = [_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
         self._markers = cargo + history + titles
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._markers, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self._automaton = Automaton(self._markers, ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
     ) -> list[Mention]:
-        """The sector mentions (of ``sectors``) a reader would not count."""
+        """The sector mentions (of ``sectors``, in text order) a reader would not count."""
         if not sectors:
             return []
         spans, title_ends = self._spans(folded)
         dropped: list[Mention] = []
+        # Spans come in text order of their markers and may overlap: merged, one walk over
+        # them follows the mentions.
+        merged = _merged(spans) if spans else []
+        position, count = 0, len(merged)
         for mention in sectors:
             start = mention.start
+            while position < count and merged[position][1] <= start:
+                position += 1
             # Most sector words are lower case: test that before reading any name.
-            if (spans and any(low <= start < high for low, high in spans)) or (
+            if (position < count and merged[position][0] <= start) or (
                 start >= title_end and text[start].isupper() and _inside_name(text, mention)
             ) or (text[start] >= _CJK_START and self._company_suffix.match(folded, mention.end)):
                 dropped.append(mention)
         if title_ends:
             dropped_ids = {id(m) for m in dropped}
             kept = [m for m in sectors if id(m) not in dropped_ids]
-            dropped.extend(_in_titles(folded, title_ends, kept))
+            dropped_ids.update(id(m) for m in _in_titles(folded, title_ends, kept))
+            dropped = [m for m in sectors if id(m) in dropped_ids]  # callers need text order
         return dropped
 
     def _spans(self, folded: str) -> tuple[list[tuple[int, int]], list[int]]:
         """Spans of cargo lists and history sentences, and where each title marker ends."""
         spans: list[tuple[int, int]] = []
         title_ends: list[int] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(folded):
+        for index, start, end in self._automaton.find(folded):
             marker = self._markers[index]
             # Inside a word; Chinese has no word breaks, so a CJK marker counts anywhere.
             if (marker[0] != " " and marker[0] < _CJK_START and start > 0
@@ -117,6 +122,20 @@ def _in_titles(folded: str, title_ends: list[int], sectors: list[Mention]) -> li
             found.append(mention)
             position = mention.end
     return found
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted and joined where they overlap (empty ones dropped)."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if low >= high:
+            continue
+        if merged and low <= merged[-1][1]:
+            if high > merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def _inside_name(text: str, mention: Mention) -> bool:
