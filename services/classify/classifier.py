@@ -23,12 +23,15 @@ from services.classify.gazetteer import (
     load_json,
 )
 from services.classify.matcher import Matcher, Mention
+from services.classify.pairing_candidates import Candidate
+from services.classify.pairing_model import PairingCandidates, PairingModel
 from services.classify.pairings import CueSentence, Link, PairingExtractor
 from services.classify.sector_context import SectorContext
 from services.classify.sectors import SectorScorer
 from services.classify.sentences import line_around, split_line
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
+from services.common.settings import get_settings
 
 CLASSIFIER_VERSION = "1.3.0"
 
@@ -36,8 +39,12 @@ CLASSIFIER_VERSION = "1.3.0"
 _TITLE_SEPARATOR = "\n"
 
 
+Scored = list[tuple[Candidate, dict[str, float]]]
+
+
 class Classifier:
-    def __init__(self) -> None:
+    def __init__(self, pairing_model: bool | None = None) -> None:
+        """``pairing_model``: decide pairings with the trained model (default: settings)."""
         context = load_json("context.json")
         self.matcher = Matcher(all_terms())
         self.disambiguator = Disambiguator(context)
@@ -46,8 +53,14 @@ class Classifier:
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
+        self.candidates = PairingCandidates(context["pairing"], self.actors)
+        if pairing_model is None:
+            pairing_model = get_settings().pairing_model
+        self.pairing_model = PairingModel.load() if pairing_model else None
 
-    def classify(self, text: str, title: str = "") -> Labels:
+    def classify(self, text: str, title: str = "", scored: Scored | None = None) -> Labels:
+        """Labels of one article; ``scored``, if given, receives its candidate pairings
+        with their features (what the pairing model is trained on)."""
         prefix = title + _TITLE_SEPARATOR if title else ""
         document = prefix + text
         folded = fold(document)
@@ -61,7 +74,8 @@ class Classifier:
             dropped = {id(m) for m in aside}
             sector_mentions = [m for m in sector_mentions if id(m) not in dropped]
             entities = [m for m in entities if id(m) not in dropped]
-        links: list[Link] = []
+        rule_links: dict[str, list[Link]] = {}
+        sentences: list[CueSentence] = []
         china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting. A
@@ -70,9 +84,17 @@ class Classifier:
             lines: dict[int, list[tuple[int, int]]] = {}
             sentences = _cue_sentences(document, folded, entities, cooperation, lines, foreign)
             if provinces:
-                links = self.pairings.extract(document, folded, sentences)
-                links += self.actors.extract(document, folded, entities, sentences, lines)
+                rule_links["clause"] = self.pairings.extract(document, folded, sentences)
+                rule_links["actor"] = self.actors.extract(document, folded, entities, sentences, lines)
             china_abroad = _china_abroad_sentences(sentences)
+        links = [link for found in rule_links.values() for link in found]
+        if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
+            read = self._scored(document, folded, entities, sentences, matches.cues, rule_links,
+                                len(prefix))
+            if scored is not None:
+                scored.extend(read)
+            if self.pairing_model is not None:
+                links = self.pairing_model.links(read, sector_mentions)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
@@ -93,6 +115,22 @@ class Classifier:
             pairings=pairings,
             classifier_version=CLASSIFIER_VERSION,
         )
+
+
+    def _scored(
+        self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
+        cues: list[Mention], rule_links: dict[str, list[Link]], title_end: int,
+    ) -> Scored:
+        places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
+        # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
+        known = {id(m) for m in places}
+        foreign = [m for s in sentences for m in s.mentions if m.kind == COUNTRY and id(m) not in known]
+        if foreign:
+            places = sorted(places + foreign, key=lambda m: m.start)
+        _doc, read = self.candidates.read(
+            document, folded, places, {id(m) for m in foreign}, cues, rule_links, title_end
+        )
+        return read
 
 
 def _tally(entities: list[Mention]) -> tuple[set[str], set[str], list[Mention], bool]:

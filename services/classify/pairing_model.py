@@ -1,0 +1,92 @@
+"""The learned pairing decision: which candidate (province, country) pairs are pairings.
+
+The rules find links in the wordings they know; the model weighs every candidate of a
+document (``pairing_candidates``) by its features (``pairing_features``) with the
+logistic-regression weights in ``data/pairing_model.json``, written by
+``scripts/train_pairing_model.py`` from the development set alone. Scoring is a dot
+product over a candidate's few non-zero features, so workers need no numerical library.
+A chosen candidate keeps the evidence and sectors of its rule links; one no rule found
+gets its own sentences as evidence and the sectors named there.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from services.classify.actors import ActorLinker, _sectors
+from services.classify.gazetteer import load_json
+from services.classify.matcher import Mention
+from services.classify.pairing_candidates import Candidate, generate
+from services.classify.pairing_features import Document, PairingFeatures
+from services.classify.pairings import Link
+
+MODEL_FILE = "pairing_model.json"
+FEATURES_FILE = "pairing_features.json"
+
+
+class PairingCandidates:
+    """Candidates of a document with their features; what training and inference share."""
+
+    def __init__(self, grammar: dict[str, Any], actors: ActorLinker) -> None:
+        spec = load_json(FEATURES_FILE)
+        self.features = PairingFeatures(spec, grammar, actors)
+        self.window = self.features.window
+
+    def read(
+        self,
+        text: str,
+        folded: str,
+        places: list[Mention],
+        foreign: set[int],
+        cues: list[Mention],
+        rule_links: dict[str, list[Link]],
+        title_end: int,
+    ) -> tuple[Document, list[tuple[Candidate, dict[str, float]]]]:
+        candidates = generate(text, places, rule_links, self.window)
+        doc = self.features.document(text, folded, places, foreign, cues, title_end)
+        return doc, [(c, self.features.features(doc, c)) for c in candidates]
+
+
+class PairingModel:
+    def __init__(self, model: dict[str, Any]) -> None:
+        self.version: str = model["classifier_version"]
+        self.training_set_sha256: str = model["training_set_sha256"]
+        self.names: list[str] = model["features"]
+        self.weights = dict(zip(self.names, model["coefficients"], strict=True))
+        self.intercept = float(model["intercept"])
+        self.threshold = float(model["threshold"])
+        # Comparing the linear score with the threshold's logit spares an exp per candidate.
+        self._cut = math.log(self.threshold / (1.0 - self.threshold))
+
+    @classmethod
+    def load(cls) -> PairingModel:
+        return cls(load_json(MODEL_FILE))
+
+    def probability(self, features: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-self._score(features)))
+
+    def _score(self, features: dict[str, float]) -> float:
+        weights = self.weights
+        return self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+    def accepts(self, features: dict[str, float]) -> bool:
+        return self._score(features) >= self._cut
+
+    def links(
+        self, scored: list[tuple[Candidate, dict[str, float]]], sector_mentions: list[Mention]
+    ) -> list[Link]:
+        """The links of the accepted candidates: a rule's own links, or one over the
+        candidate's sentences with the sectors named in them."""
+        links: list[Link] = []
+        for candidate, features in scored:
+            if not self.accepts(features):
+                continue
+            if candidate.links:
+                for rule_links in candidate.links.values():
+                    links.extend(rule_links)
+                continue
+            start, end = candidate.start, candidate.end
+            inside = [m for m in sector_mentions if start <= m.start and m.end <= end]
+            links.append(Link(candidate.province, candidate.country, _sectors(inside), start, end))
+        return links
