@@ -33,7 +33,7 @@ from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 from services.common.settings import get_settings
 
-CLASSIFIER_VERSION = "1.3.0"
+CLASSIFIER_VERSION = "1.4.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
@@ -76,12 +76,12 @@ class Classifier:
             entities = [m for m in entities if id(m) not in dropped]
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
+        lines: dict[int, list[tuple[int, int]]] = {}
         china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting. A
             # foreign region or city counts only in a line that may state one.
             foreign = self.foreign_places if provinces else None
-            lines: dict[int, list[tuple[int, int]]] = {}
             sentences = _cue_sentences(document, folded, entities, cooperation, lines, foreign)
             if provinces:
                 rule_links["clause"] = self.pairings.extract(document, folded, sentences)
@@ -89,8 +89,8 @@ class Classifier:
             china_abroad = _china_abroad_sentences(sentences)
         links = [link for found in rule_links.values() for link in found]
         if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
-            read = self._scored(document, folded, entities, sentences, matches.cues, rule_links,
-                                len(prefix))
+            read = self._scored(document, folded, entities, sentences, lines, matches.cues,
+                                rule_links, len(prefix))
             if scored is not None:
                 scored.extend(read)
             if self.pairing_model is not None:
@@ -119,7 +119,8 @@ class Classifier:
 
     def _scored(
         self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
-        cues: list[Mention], rule_links: dict[str, list[Link]], title_end: int,
+        lines: dict[int, list[tuple[int, int]]], cues: list[Mention],
+        rule_links: dict[str, list[Link]], title_end: int,
     ) -> Scored:
         places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
         # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
@@ -128,7 +129,7 @@ class Classifier:
         if foreign:
             places = sorted(places + foreign, key=lambda m: m.start)
         _doc, read = self.candidates.read(
-            document, folded, places, {id(m) for m in foreign}, cues, rule_links, title_end
+            document, folded, places, {id(m) for m in foreign}, lines, cues, rule_links, title_end
         )
         return read
 

@@ -2,22 +2,22 @@
 
 A candidate is a province and a country named close together, in one sentence or up to
 ``window`` sentences apart within one paragraph (a paragraph break ends a report's
-thread), plus every pair a rule links, wherever its evidence lies: the rules' links are
-always candidates. One candidate per (province, country): the closest pair of mentions
-stands for it, and the rules that linked it are kept with their links, whose evidence and
-sectors a chosen candidate keeps.
+thread) that holds a cooperation cue, plus every pair a rule links, wherever its evidence
+lies: the rules' links are always candidates. Only the paragraphs the rules already split
+into sentences are read, which keeps the candidates nearly free. One candidate per
+(province, country): the closest pair of mentions stands for it, and the rules that
+linked it are kept with their links, whose evidence and sectors a chosen candidate keeps.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from services.classify.gazetteer import COUNTRY, PROVINCE
 from services.classify.matcher import Mention
 from services.classify.pairings import Link
-from services.classify.sentences import line_around, split_line
 
 _SENTENCE_STOP = re.compile(r"[.!?]\s|[\u3002\uff01\uff1f]")
 
@@ -59,37 +59,27 @@ class Candidate:
         return max(self.province_sentence[1], self.country_sentence[1])
 
 
-class _Located:
-    __slots__ = ("index", "mention", "span")
-
-    def __init__(self, mention: Mention, index: int, span: tuple[int, int]) -> None:
-        self.mention = mention
-        self.index = index
-        self.span = span
-
-
 def generate(
     document: str,
     places: list[Mention],
+    starts: list[int],
+    lines: dict[int, list[tuple[int, int]]],
     rule_links: dict[str, list[Link]],
     window: int,
 ) -> list[Candidate]:
-    """Candidates from the province and country mentions ``places`` (text order) and the
-    links each rule found (by rule name)."""
+    """Candidates from the province and country mentions ``places`` (text order, starting
+    at ``starts``) in the
+    ``lines`` already split into sentences (by line start: the lines the rules read, those
+    with a cooperation cue), and from the links each rule found (by rule name)."""
     candidates: dict[tuple[str, str], Candidate] = {}
-    line_stop = -1
-    line: list[Mention] = []
-    lines: list[list[Mention]] = []
-    for mention in places:
-        if mention.start >= line_stop:
-            _start, line_stop = line_around(document, mention.start)
-            line = []
-            lines.append(line)
-        line.append(mention)
-    for mentions in lines:
+    for spans in lines.values():
+        if not spans:
+            continue
+        low = bisect_left(starts, spans[0][0])
+        mentions = places[low : bisect_left(starts, spans[-1][1], low)]
         kinds = {m.kind for m in mentions}
         if PROVINCE in kinds and COUNTRY in kinds:
-            _pair_in_line(document, mentions, window, candidates)
+            _pair_in_line(spans, mentions, window, candidates)
     for rule, links in rule_links.items():
         for link in links:
             key = (link.province, link.country)
@@ -101,33 +91,45 @@ def generate(
 
 
 def _pair_in_line(
-    document: str, mentions: list[Mention], window: int, candidates: dict[tuple[str, str], Candidate]
+    spans: list[tuple[int, int]],
+    mentions: list[Mention],
+    window: int,
+    candidates: dict[tuple[str, str], Candidate],
 ) -> None:
-    line_start, line_stop = line_around(document, mentions[0].start)
-    spans = split_line(document, line_start, line_stop)
-    starts = [span[0] for span in spans]
-    provinces: list[_Located] = []
-    countries: list[_Located] = []
+    # The first mention of each place per sentence stands for the others there: long
+    # articles name one country many times, and pairing every mention costs more than
+    # the rules do.
+    provinces: dict[int, dict[str, Mention]] = {}
+    countries: dict[int, dict[str, Mention]] = {}
+    index = 0
+    last = len(spans) - 1
     for mention in mentions:
-        index = max(0, bisect_right(starts, mention.start) - 1)
-        located = _Located(mention, index, spans[index])
-        (provinces if mention.kind == PROVINCE else countries).append(located)
-    for province in provinces:
-        for country in countries:
-            gap = abs(province.index - country.index)
-            if gap > window:
+        while index < last and mention.start >= spans[index + 1][0]:
+            index += 1
+        side = provinces if mention.kind == PROVINCE else countries
+        side.setdefault(index, {}).setdefault(mention.value, mention)
+    for p_index, named in provinces.items():
+        for c_index in range(p_index - window, p_index + window + 1):
+            other = countries.get(c_index)
+            if other is None:
                 continue
-            p, c = province.mention, country.mention
-            distance = c.start - p.end if p.start <= c.start else p.start - c.end
-            key = (p.value, c.value)
-            candidate = candidates.get(key)
-            if candidate is None:
-                candidate = candidates[key] = Candidate(p.value, c.value)
-            candidate.mention_pairs += 1
-            if candidate.province_mention is None or (gap, distance) < (candidate.gap, candidate.distance):
-                candidate.province_mention, candidate.country_mention = p, c
-                candidate.province_sentence, candidate.country_sentence = province.span, country.span
-                candidate.gap, candidate.distance = gap, max(0, distance)
+            gap = abs(p_index - c_index)
+            for p in named.values():
+                for c in other.values():
+                    distance = max(0, c.start - p.end if p.start <= c.start else p.start - c.end)
+                    key = (p.value, c.value)
+                    candidate = candidates.get(key)
+                    if candidate is None:
+                        candidate = candidates[key] = Candidate(p.value, c.value)
+                    candidate.mention_pairs += 1
+                    if candidate.province_mention is None or (gap, distance) < (
+                        candidate.gap,
+                        candidate.distance,
+                    ):
+                        candidate.province_mention, candidate.country_mention = p, c
+                        candidate.province_sentence = spans[p_index]
+                        candidate.country_sentence = spans[c_index]
+                        candidate.gap, candidate.distance = gap, distance
 
 
 def _from_link(document: str, link: Link, places: list[Mention]) -> Candidate:

@@ -12,6 +12,7 @@ automaton pass over the document, so a candidate costs a few lookups.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import Any
 
@@ -24,8 +25,8 @@ from services.classify.pairing_candidates import Candidate
 from services.classify.pairings import _dateline_end
 from services.classify.phrases import PhraseSet
 
-_CJK_START = "\u2e80"
-_CYRILLIC = ("\u0400", "\u04ff")
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _DASHES = frozenset("-\u2013\u2014")
 _LOOK_BEHIND = 40
 
@@ -34,13 +35,10 @@ def language(folded: str) -> str:
     """ "zh", "ru" or "en", from the script most of the letters are in."""
     if folded.isascii():
         return "en"
-    cjk = cyrillic = 0
-    for char in folded:
-        if char >= _CJK_START:
-            cjk += 1
-        elif _CYRILLIC[0] <= char <= _CYRILLIC[1]:
-            cyrillic += 1
-    if cjk >= cyrillic and cjk > 0:
+    # Counted by the regex engine: an English article with one curly quote is not ASCII.
+    cjk = len(_CJK.findall(folded))
+    cyrillic = len(_CYRILLIC.findall(folded))
+    if cjk and cjk >= cyrillic:
         return "zh"
     return "ru" if cyrillic else "en"
 
@@ -50,6 +48,7 @@ class Document:
 
     __slots__ = (
         "classes",
+        "constant",
         "cooperation",
         "countries",
         "folded",
@@ -59,6 +58,7 @@ class Document:
         "places",
         "provinces",
         "relevance",
+        "sides",
         "text",
         "title_countries",
         "title_end",
@@ -70,26 +70,34 @@ class Document:
         text: str,
         folded: str,
         places: list[Mention],
+        place_starts: list[int],
         foreign: set[int],
         cues: list[Mention],
-        classes: dict[str, list[int]],
         title_end: int,
     ) -> None:
         self.text = text
         self.foreign = foreign
         self.folded = folded
         self.places = places
-        self.place_starts = [m.start for m in places]
+        self.place_starts = place_starts
         self.cooperation = [c.start for c in cues if c.kind == COOPERATION]
         self.relevance = [c.start for c in cues if c.kind == RELEVANCE]
-        self.classes = classes
+        self.classes: dict[tuple[int, int], dict[str, list[int]]] = {}
+        self.sides: dict[tuple[int, tuple[int, int]], dict[str, float]] = {}
         self.title_end = title_end
         self.lang = language(folded)
         self.provinces = {m.value for m in places if m.kind == PROVINCE}
         self.countries = {m.value for m in places if m.kind == COUNTRY}
-        in_title = places[: bisect_left(self.place_starts, title_end)]
+        in_title = places[: bisect_left(place_starts, title_end)] if title_end else []
         self.title_provinces = {m.value for m in in_title if m.kind == PROVINCE}
         self.title_countries = {m.value for m in in_title if m.kind == COUNTRY}
+        # Features every candidate of the document shares.
+        self.constant = {
+            "document_provinces": min(len(self.provinces), 5) / 5,
+            "document_countries": min(len(self.countries), 5) / 5,
+        }
+        if self.lang != "en":
+            self.constant["lang_" + self.lang] = 1.0
 
 
 def _count(starts: list[int], low: int, high: int) -> int:
@@ -118,103 +126,103 @@ class PairingFeatures:
         text: str,
         folded: str,
         places: list[Mention],
+        place_starts: list[int],
         foreign: set[int],
         cues: list[Mention],
         title_end: int,
     ) -> Document:
-        """``places``: province and country mentions in text order; ``foreign``: the ids of
-        those that are foreign regions or cities standing for their country."""
-        classes: dict[str, list[int]] = {name: [] for name in self.class_names}
-        for index, start, _end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
-            classes[self._word_class[index]].append(start)
-        for starts in classes.values():
-            starts.sort()
-        return Document(text, folded, places, foreign, cues, classes, title_end)
+        """``places``: province and country mentions in text order, ``place_starts`` their
+        starts; ``foreign``: the ids of those that are foreign regions or cities standing
+        for their country."""
+        return Document(text, folded, places, place_starts, foreign, cues, title_end)
+
+    def _classes(self, doc: Document, low: int, high: int) -> dict[str, list[int]]:
+        """Where each cue-word class is found in ``folded[low:high]``; candidates of one
+        document often share their sentences, so each span is read once."""
+        found = doc.classes.get((low, high))
+        if found is None:
+            found = {}
+            word_class = self._word_class
+            for index, start, _end in self._automaton.find_matches_as_indexes(
+                doc.folded[low:high], overlapping=True
+            ):
+                found.setdefault(word_class[index], []).append(low + start)
+            for starts in found.values():
+                starts.sort()
+            doc.classes[(low, high)] = found
+        return found
 
     def features(self, doc: Document, candidate: Candidate) -> dict[str, float]:
         """The candidate's non-zero features."""
-        f: dict[str, float] = {}
+        f = dict(doc.constant)
         links = candidate.links
         if not links:
             f["rule_none"] = 1.0
         for rule in links:
             f["rule_" + rule if "rule_" + rule in _RULES else "rule_other"] = 1.0
         p, c = candidate.province_mention, candidate.country_mention
-        low = min(candidate.province_sentence[0], candidate.country_sentence[0])
-        high = max(candidate.province_sentence[1], candidate.country_sentence[1])
-        classes = doc.classes
-        if links and classes["border"] and _count(classes["border"], low, high):
-            f["rule_border"] = 1.0
+        province_sentence, country_sentence = candidate.province_sentence, candidate.country_sentence
+        low = min(province_sentence[0], country_sentence[0])
+        high = max(province_sentence[1], country_sentence[1])
+        classes = self._classes(doc, low, high)
         foreign = c is not None and id(c) in doc.foreign
-        if links and foreign:
-            f["rule_foreign_place"] = 1.0
-        gap = candidate.gap
-        f[("same_sentence", "sentence_gap_1", "sentence_gap_2")[min(gap, 2)]] = 1.0
+        if links:
+            if "border" in classes:
+                f["rule_border"] = 1.0
+            if foreign:
+                f["rule_foreign_place"] = 1.0
+        f[_GAPS[min(candidate.gap, 2)]] = 1.0
         f["char_distance"] = min(candidate.distance, 300) / 100
         if p is not None and c is not None:
-            between = (p.end, c.start) if p.start <= c.start else (c.end, p.start)
             if p.start <= c.start:
+                between = (p.end, c.start)
                 f["province_first"] = 1.0
+            else:
+                between = (c.end, p.start)
         else:
             between = (low, high)
         cooperation = doc.cooperation
-        if _count(cooperation, between[0], between[1]):
-            f["cooperation_between"] = 1.0
-        count = _count(cooperation, low, high)
-        if count:
-            f["cooperation_window"] = 1.0
-            f["cooperation_count"] = min(count, 3) / 3
-        if _count(doc.relevance, low, high):
+        if cooperation:
+            if _count(cooperation, between[0], between[1]):
+                f["cooperation_between"] = 1.0
+            count = _count(cooperation, low, high)
+            if count:
+                f["cooperation_window"] = 1.0
+                f["cooperation_count"] = min(count, 3) / 3
+        if doc.relevance and _count(doc.relevance, low, high):
             f["relevance_window"] = 1.0
-        for name in self.class_names:
-            starts = classes[name]
-            if starts and _count(starts, low, high):
-                f[name + "_window"] = 1.0
-        if classes["multilateral"]:
-            f["multilateral_document"] = 1.0
-        gap_text = doc.folded[between[0] : between[1]]
-        if _count(classes["route"], between[0], between[1]) or (
-            len(gap_text) <= 3 and any(char in _DASHES for char in gap_text)
+        for name in classes:
+            f[name + "_window"] = 1.0
+        route = classes.get("route")
+        # "the Hefei-Tashkent train": a dash joining the two is a route too.
+        if (route and _count(route, between[0], between[1])) or (
+            between[1] - between[0] <= 3
+            and any(char in _DASHES for char in doc.folded[between[0] : between[1]])
         ):
             f["route_between"] = 1.0
         if p is not None:
-            self._province(doc, candidate, p, f)
+            f.update(self._province_side(doc, p, province_sentence))
         if c is not None:
-            role = c.entry.role
-            if foreign:
-                f["country_subnational"] = 1.0
-            elif role == "demonyms":
-                f["country_demonym"] = 1.0
-            elif role == "cities":
-                f["country_city"] = 1.0
-            before = doc.folded[max(0, c.start - _LOOK_BEHIND) : c.start]
-            if self.non_link_previous.longest_suffix(before):
-                f["non_link_before"] = 1.0
-            sentence = candidate.country_sentence
-            countries = self._in_sentence(doc, sentence, COUNTRY)
-            if countries >= 3:
-                f["country_list"] = 1.0
-            f["countries_in_sentence"] = min(countries, 5) / 5
+            f.update(self._country_side(doc, c, country_sentence, foreign))
         f["mention_pairs"] = min(candidate.mention_pairs, 3) / 3
-        f["document_provinces"] = min(len(doc.provinces), 5) / 5
-        f["document_countries"] = min(len(doc.countries), 5) / 5
-        if len(doc.provinces) == 1 and len(doc.countries) == 1:
-            f["single_pair_document"] = 1.0
         in_title_p = candidate.province in doc.title_provinces
         in_title_c = candidate.country in doc.title_countries
         if in_title_p:
             f["province_in_title"] = 1.0
         if in_title_c:
             f["country_in_title"] = 1.0
-        if in_title_p and in_title_c:
-            f["pair_in_title"] = 1.0
-        if doc.lang != "en":
-            f["lang_" + doc.lang] = 1.0
+            if in_title_p:
+                f["pair_in_title"] = 1.0
         return f
 
-    def _province(self, doc: Document, candidate: Candidate, p: Mention, f: dict[str, float]) -> None:
+    def _province_side(self, doc: Document, p: Mention, sentence: tuple[int, int]) -> dict[str, float]:
+        """Features of the province's mention in its sentence (shared by its candidates)."""
+        key = (id(p), sentence)
+        f = doc.sides.get(key)
+        if f is not None:
+            return f
+        f = {}
         folded = doc.folded
-        sentence = candidate.province_sentence
         before = folded[max(sentence[0], p.start - _LOOK_BEHIND) : p.start]
         if self.venue_previous.longest_suffix(before):
             f["province_venue"] = 1.0
@@ -229,10 +237,37 @@ class PairingFeatures:
             f["province_dateline"] = 1.0
         if p.entry.role == "cities":
             f["province_city"] = 1.0
-        if candidate.province == "Beijing":
+        if p.value == "Beijing":
             f["province_beijing"] = 1.0
         if self._in_sentence(doc, sentence, PROVINCE) >= 3:
             f["province_list"] = 1.0
+        doc.sides[key] = f
+        return f
+
+    def _country_side(
+        self, doc: Document, c: Mention, sentence: tuple[int, int], foreign: bool
+    ) -> dict[str, float]:
+        key = (id(c), sentence)
+        f = doc.sides.get(key)
+        if f is not None:
+            return f
+        f = {}
+        role = c.entry.role
+        if foreign:
+            f["country_subnational"] = 1.0
+        elif role == "demonyms":
+            f["country_demonym"] = 1.0
+        elif role == "cities":
+            f["country_city"] = 1.0
+        before = doc.folded[max(0, c.start - _LOOK_BEHIND) : c.start]
+        if self.non_link_previous.longest_suffix(before):
+            f["non_link_before"] = 1.0
+        countries = self._in_sentence(doc, sentence, COUNTRY)
+        if countries >= 3:
+            f["country_list"] = 1.0
+        f["countries_in_sentence"] = min(countries, 5) / 5
+        doc.sides[key] = f
+        return f
 
     @staticmethod
     def _in_sentence(doc: Document, sentence: tuple[int, int], kind: str) -> int:
@@ -241,4 +276,6 @@ class PairingFeatures:
         return len({m.value for m in doc.places[low:high] if m.kind == kind})
 
 
+_GAPS = ("same_sentence", "sentence_gap_1", "sentence_gap_2")
+_NONE: list[int] = []
 _RULES = frozenset({"rule_clause", "rule_actor"})

@@ -39,12 +39,14 @@ class PairingCandidates:
         folded: str,
         places: list[Mention],
         foreign: set[int],
+        lines: dict[int, list[tuple[int, int]]],
         cues: list[Mention],
         rule_links: dict[str, list[Link]],
         title_end: int,
     ) -> tuple[Document, list[tuple[Candidate, dict[str, float]]]]:
-        candidates = generate(text, places, rule_links, self.window)
-        doc = self.features.document(text, folded, places, foreign, cues, title_end)
+        starts = [m.start for m in places]
+        candidates = generate(text, places, starts, lines, rule_links, self.window)
+        doc = self.features.document(text, folded, places, starts, foreign, cues, title_end)
         return doc, [(c, self.features.features(doc, c)) for c in candidates]
 
 
