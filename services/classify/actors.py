@@ -10,6 +10,12 @@ pairing's evidence and offsets span them). Everything else stays unlinked: a per
 province ("an engineer from Hunan"), a sentence that names a province of its own (the
 sentence rules read it), a country named before the reference, or a paragraph break in
 between. The link's sectors are those of the later sentence, else of the first.
+
+The order may also be the other way round: "XCMG opened a plant in Brazil. The
+Xuzhou-based group ranks fifth." When no earlier sentence links the actor, the nearest
+later sentence naming a place may tie it, if it names no country and opens by referring
+back ("the Xuzhou-based group", "it is headquartered in Hefei"; not "the Shenzhen-based
+BYD", which names another actor).
 """
 
 from __future__ import annotations
@@ -45,13 +51,15 @@ class ActorLinker:
         self.reference_openings = tuple(spec["reference_openings"])
         self.references = spec["references"]
         self.reference_reach = int(spec["reference_reach"])
+        self.later_openings = tuple(spec["later_openings"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
         lines: dict[int, list[tuple[int, int]]],
     ) -> list[Link]:
         """Cross-sentence links: each cue sentence naming a country but no province is
-        read against the nearest earlier sentence of its paragraph naming a province.
+        read against the nearest earlier sentence of its paragraph naming a province, else
+        against the next sentences when they tell the actor's province afterwards.
         ``lines`` holds the sentence spans of every line the cue sentences come from."""
         links: list[Link] = []
         starts: list[int] | None = None
@@ -60,19 +68,55 @@ class ActorLinker:
                 continue  # the sentence rules read a sentence with both
             spans = lines[text.rfind("\n", 0, span[0]) + 1]
             position = spans.index(span)
-            if position == 0:
-                continue
             if starts is None:
                 starts = [m.start for m in entities]
+            found: list[Link] | None = None
             for earlier in reversed(spans[max(0, position - self.window) : position]):
-                low = bisect_left(starts, earlier[0])
-                inside = entities[low : bisect_left(starts, earlier[1], low)]
-                tied = [m for m in inside if m.kind == PROVINCE]
-                if not tied:
+                inside = _inside(entities, starts, earlier)
+                if not any(m.kind == PROVINCE for m in inside):
                     continue
-                links.extend(self._link(text, folded, earlier, inside, span, mentions))
+                found = self._link(text, folded, earlier, inside, span, mentions)
                 break  # the nearest sentence naming a province is the only candidate
+            if not found:
+                found = self._link_later(text, folded,
+                                         spans[position + 1 : position + 1 + self.window],
+                                         entities, starts, span, mentions)
+            links.extend(found)
         return links
+
+    def _link_later(
+        self, text: str, folded: str, later: list[tuple[int, int]], entities: list[Mention],
+        starts: list[int], span: tuple[int, int], mentions: list[Mention],
+    ) -> list[Link]:
+        """The actor's province told after its work abroad: "XCMG opened a plant in Brazil.
+        The Xuzhou-based group ranks fifth." The nearest later sentence naming a place must
+        name a province but no country, open by referring back ("the", "it", "its") and tie
+        an actor to the province within that opening."""
+        for sentence in later:
+            inside = _inside(entities, starts, sentence)
+            places = [m for m in inside if m.kind in (PROVINCE, COUNTRY)]
+            if not places:
+                continue
+            if any(m.kind == COUNTRY for m in places):
+                return []
+            opening_end = sentence[0] + self.reference_reach
+            if not folded.startswith(self.later_openings, sentence[0]):
+                return []
+            # "The Xuzhou-based group" refers back; "The Shenzhen-based BYD" names another.
+            definite = not folded.startswith(self.reference_openings, sentence[0])
+            tied = [m for m in places
+                    if m.start < opening_end and self._ties_actor(folded, sentence, m)
+                    and not (definite and self._names_actor_after(text, m, sentence))]
+            if not tied:
+                return []
+            countries = list(dict.fromkeys(m.value for m in mentions if m.kind == COUNTRY))
+            sectors = _sectors(mentions) or _sectors(inside)
+            return [
+                Link(province, country, sectors, span[0], sentence[1])
+                for province in dict.fromkeys(m.value for m in tied)
+                for country in countries
+            ]
+        return []
 
     def _link(
         self, text: str, folded: str, earlier: tuple[int, int], earlier_mentions: list[Mention],
@@ -107,6 +151,17 @@ class ActorLinker:
         # "A Hubei company", "Anhui cement makers", "山东企业": the actor follows the name.
         return self._has_noun(after, first_words=3)
 
+    def _names_actor_after(self, text: str, province: Mention, sentence: tuple[int, int]) -> bool:
+        """Whether a capitalised name comes before any actor noun in the three words after
+        the province ("Shenzhen-based BYD", not "Shenzhen-based group")."""
+        after = text[province.end : min(sentence[1], province.end + _AFTER)]
+        for word in _WORD.findall(after)[:3]:
+            if word.lower() in self.nouns:
+                return False
+            if word[:1].isupper():
+                return True
+        return False
+
     def _has_noun(self, piece: str, last_words: int = 0, first_words: int = 0) -> bool:
         if any(noun in piece for noun in self.nouns_cjk):
             return True
@@ -136,6 +191,11 @@ class ActorLinker:
         if not refers:
             return []
         return list(dict.fromkeys(m.value for m in countries))
+
+
+def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:
+    low = bisect_left(starts, span[0])
+    return entities[low : bisect_left(starts, span[1], low)]
 
 
 def _sectors(mentions: list[Mention]) -> frozenset[str]:

@@ -101,6 +101,10 @@ class Classifier:
         sectors = self.sectors.article_sectors(folded, sector_mentions)
         for pairing in pairings:
             sectors.update(pairing.sectors)
+        if len(pairings) == 1 and not pairings[0].sectors and sectors:
+            # The one link of an article is what the article is about: when its own
+            # sentences name no sector, the article's sectors are the link's.
+            pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
         score = relevance.score(
             matches.cues,
             has_pairings=bool(pairings),

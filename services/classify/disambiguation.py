@@ -60,7 +60,7 @@ class _Metonym:
             if place or government:
                 return government > place
         if after.startswith(("'s ", "' ")):
-            possessed = _words(after[2:], 2)
+            possessed = _words(after[2:], 3)
             if any(word in self.government_possessed for word in possessed[:1]):
                 return True
             if any(word in self.place_words for word in possessed):

@@ -147,3 +147,119 @@ def test_history_does_not_make_its_sector() -> None:
 def test_building_the_line_is_railways() -> None:
     labels = classify("A Sichuan engineering company is building a railway line in Laos.")
     assert _sectors_of(labels, "Sichuan", "LA") == {"railways"}
+
+
+def test_border_gates_highways_and_railway_ports_are_logistics() -> None:
+    labels = classify("Guangxi and Vietnam's Lang Son province agreed to speed up customs "
+                      "clearance at the Huu Nghi border gate.")
+    assert _pairs(labels) == {("Guangxi", "VN")}
+    assert _sectors_of(labels, "Guangxi", "VN") == {"logistics"}
+    # A railway port is a border crossing: logistics, not railways.
+    labels = classify("Inner Mongolia's Erenhot railway port links China with Mongolia.")
+    assert labels.sectors == ["logistics"]
+    labels = classify("Jilin will upgrade the highway from Hunchun to Russia's Zarubino port.")
+    assert "logistics" in labels.sectors
+
+
+def test_the_trains_of_a_freight_service_are_not_railways() -> None:
+    labels = classify("A train with ketchup left Urumqi for Almaty in Kazakhstan. The train now "
+                      "runs daily, and Xinjiang sends 300 westbound trains a year.")
+    assert "railways" not in labels.sectors
+
+
+def test_tyres_are_automotive() -> None:
+    labels = classify("Shandong Linglong Tire is building a tyre factory in Serbia.")
+    assert _pairs(labels) == {("Shandong", "RS")}
+    assert _sectors_of(labels, "Shandong", "RS") == {"automotive"}
+
+
+def test_a_bilateral_port_and_ports_that_connect_join_a_province_to_its_neighbour() -> None:
+    labels = classify("Operations began at the expanded Gyirong-Nepal Rasuwa bilateral port in "
+                      "the Tibet autonomous region.")
+    assert _pairs(labels) == {("Tibet", "NP")}
+    labels = classify("Nine of the frontier ports of Inner Mongolia connect with Mongolia.")
+    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    assert _sectors_of(labels, "Inner Mongolia", "MN") == {"logistics"}
+
+
+def test_the_visit_of_a_provincial_delegation_refers_back_to_it() -> None:
+    text = ("A delegation from Hunan province led by its governor toured companies in Nairobi. "
+            "The visit aimed to deepen economic and industrial cooperation with Kenya.")
+    assert _pairs(classify(text)) == {("Hunan", "KE")}
+    # A visit by someone who is no actor of the province links nothing.
+    text = ("A teacher from Hunan toured schools in Nairobi. The visit aimed to deepen "
+            "cooperation with Kenya.")
+    assert _pairs(classify(text)) == set()
+
+
+def test_the_one_link_of_an_article_takes_its_sectors_when_its_sentence_names_none() -> None:
+    text = ("Jiangsu and Cambodia's Sihanoukville became sister provinces when their governors "
+            "signed an agreement. Jiangsu's investment there is mostly in garment factories.")
+    assert _sectors_of(classify(text), "Jiangsu", "KH") == {"textiles"}
+    # With two links, the article's sectors are not handed to either.
+    text = ("Gansu signed an agreement with Kazakhstan, and Qinghai signed one with "
+            "Turkmenistan. Both provinces build copper smelters.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Gansu", "KZ"), ("Qinghai", "TM")}
+    assert all(not p.sectors for p in labels.pairings)
+
+
+def test_a_provincial_delegation_to_a_country_is_a_link() -> None:
+    labels = classify("In March the Party chief led a Xinjiang delegation to Uzbekistan and "
+                      "Kyrgyzstan.")
+    assert _pairs(labels) == {("Xinjiang", "UZ"), ("Xinjiang", "KG")}
+
+
+def test_an_inland_port_on_the_border_joins_its_province_to_the_neighbour() -> None:
+    labels = classify("Erenhot, an inland port city of Inner Mongolia on the border with "
+                      "Mongolia, handled 13 million tonnes of cargo.")
+    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    # Bordering alone, with no crossing named, stays unlinked.
+    assert _pairs(classify("Erenhot, a city of Inner Mongolia on the border with Mongolia, "
+                           "signed nothing.")) == set()
+
+
+def test_an_officials_title_does_not_make_its_sector() -> None:
+    labels = classify("Mongolia's minister of food, agriculture and light industry said the "
+                      "government wants more border tourism.")
+    assert labels.sectors == []
+    assert classify("The Ministry of Agriculture of Kazakhstan hosted the meeting.").sectors == []
+    # The remit words end the title: what the ministry does next still counts.
+    labels = classify("The ministry of energy signed a deal to build a power plant in Kazakhstan.")
+    assert labels.sectors == ["electric-power"]
+
+
+def test_exhibits_at_a_fair_do_not_make_their_sector() -> None:
+    labels = classify("More than 800 booths show farm produce, seafood, building materials and "
+                      "handicrafts at the Lao Cai border trade fair.")
+    assert "building-materials" not in labels.sectors
+
+
+def test_a_train_of_wagons_or_containers_leaving_a_province_city_is_a_route() -> None:
+    labels = classify("Train X9041, with 50 wagons, left Xi'an for Kazakhstan on Wednesday.")
+    assert _pairs(labels) == {("Shaanxi", "KZ")}
+    labels = classify("A train of 100 containers left Chongqing for Duisburg in Germany.")
+    assert _pairs(labels) == {("Chongqing", "DE")}
+    # Passengers on a train are no route.
+    assert _pairs(classify("Students from Harbin took a train to Moscow.")) == set()
+
+
+def test_an_actors_province_told_after_its_work_abroad_is_linked() -> None:
+    text = ("XCMG opened its first factory abroad in Pouso Alegre, Brazil, on Friday. "
+            "The Xuzhou-based group ranks fifth among machinery makers.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Jiangsu", "BR")}
+    (pairing,) = labels.pairings
+    assert pairing.evidence == text
+    assert _sectors_of(labels, "Jiangsu", "BR") == {"construction-machinery"}
+    text = "A carmaker opened an assembly plant in Morocco. It is headquartered in Hefei."
+    assert _pairs(classify(text)) == {("Anhui", "MA")}
+
+
+def test_a_later_sentence_naming_another_actor_or_no_actor_is_not_linked() -> None:
+    for text in [
+        "Brazil signed deals with Chinese machinery firms. The Shenzhen-based BYD reported losses.",
+        "A carmaker opened a plant in Morocco. The minister later visited Hefei.",
+        "A carmaker opened a plant in Morocco. Its rival in Spain is headquartered in Hefei.",
+    ]:
+        assert _pairs(classify(text)) == set(), text

@@ -86,3 +86,37 @@ def test_a_parenthesis_before_a_huge_gap_is_read_in_linear_time() -> None:
     # The sentence rule's reading; the pairing model then weighs the million-character gap.
     rules = Classifier(pairing_model=False)
     assert pairs(rules.classify(text)) == {("Gansu", "KZ")}  # an aside, not a dateline
+
+
+def test_beijing_weighing_its_priorities_is_the_government() -> None:
+    labels = classify("Xi said Beijing counts the development of the Shanghai Cooperation "
+                      "Organization among its diplomatic priorities.")
+    assert labels.provinces == []
+    labels = classify("The new plant drew scrutiny of Beijing's expanding industrial footprint "
+                      "in Brazil.")
+    assert labels.provinces == []
+    assert labels.countries == ["BR"]
+
+
+def test_deals_signed_in_a_province_city_name_it_as_the_venue() -> None:
+    labels = classify("Kazakh and Chinese firms sign $15 billion of deals in Beijing.")
+    assert pairs(labels) == set()
+    labels = classify("Kazakhstan and China signed 70 documents at a meeting of their business "
+                      "council in Beijing.")
+    assert pairs(labels) == set()
+    # A province that is a party still pairs.
+    assert pairs(classify("Gansu signed deals with Kazakhstan on copper.")) == {("Gansu", "KZ")}
+
+
+def test_a_river_named_after_a_border_town_is_not_the_province() -> None:
+    labels = classify("The two presidents blessed deals including a mudflow dam across the "
+                      "Khorgos River, on the border with Kazakhstan.")
+    assert labels.provinces == []
+    assert pairs(labels) == set()
+
+
+def test_a_language_someone_learned_is_not_the_country() -> None:
+    labels = classify("A taxi driver in Horgos, Xinjiang, taught himself Russian to talk with "
+                      "his passengers.")
+    assert labels.countries == []
+    assert classify("She learned Russian.").countries == []
