@@ -41,6 +41,7 @@ FOLDS = 5
 SEED = 0
 MIN_PRECISION = 0.95
 REGULARISATION = (0.1, 0.3, 1.0, 3.0, 10.0)
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 DECIMALS = 6
 
 
@@ -99,35 +100,49 @@ def score(passages: list[Passage], chosen: list[set[tuple[str, str]]]) -> dict[s
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "gold": tp + fn}
 
 
-def accepted(passages: list[Passage], probabilities: np.ndarray, threshold: float) -> list[set]:
+def accepted(
+    passages: list[Passage], probabilities: np.ndarray, ruled: np.ndarray, thresholds: tuple[float, float]
+) -> list[set]:
+    """Each passage's accepted pairs: candidates a rule linked at the first threshold, the
+    others at the second."""
+    linked, unlinked = thresholds
     return [
-        {key for key, row in zip(p.keys, p.rows, strict=True) if probabilities[row] >= threshold}
+        {
+            key
+            for key, row in zip(p.keys, p.rows, strict=True)
+            if probabilities[row] >= (linked if ruled[row] else unlinked)
+        }
         for p in passages
     ]
 
 
-def best_threshold(passages: list[Passage], probabilities: np.ndarray) -> tuple[float, dict]:
-    """The threshold with the best F1 at precision >= MIN_PRECISION, else the best F1: the
-    middle of the run of neighbouring thresholds that score it, so that a candidate scored
-    a little differently from those seen in training falls on the same side."""
-    best: tuple[tuple[int, float], float, float, dict] | None = None
-    run_open = False
-    for threshold in sorted(set(np.round(probabilities, DECIMALS).tolist())):
-        if not 0.0 < threshold < 1.0:
-            continue
-        result = score(passages, accepted(passages, probabilities, threshold))
-        rank = (int(result["precision"] >= MIN_PRECISION), result["f1"])
-        if best is None or rank > best[0]:
-            best = (rank, threshold, threshold, result)
-            run_open = True
-        elif rank == best[0] and run_open:
-            best = (rank, best[1], threshold, result)
-        else:
-            run_open = False
+def best_thresholds(
+    passages: list[Passage], probabilities: np.ndarray, ruled: np.ndarray, y: np.ndarray
+) -> tuple[tuple[float, float], dict]:
+    """The pair of thresholds (for candidates a rule linked, for the others) with the best
+    F1 at precision >= MIN_PRECISION, else the best F1; among equals, the most cautious
+    threshold for candidates no rule linked."""
+    gold = sum(len(p.gold) for p in passages)
+    positive = y == 1
+    best: tuple[tuple[int, float, float], tuple[float, float]] | None = None
+    for linked in GRID:
+        accept_linked = ruled & (probabilities >= linked)
+        tp_linked = int((accept_linked & positive).sum())
+        fp_linked = int((accept_linked & ~positive).sum())
+        for unlinked in GRID:
+            accept = ~ruled & (probabilities >= unlinked)
+            tp = tp_linked + int((accept & positive).sum())
+            fp = fp_linked + int((accept & ~positive).sum())
+            precision = tp / (tp + fp) if tp + fp else 1.0
+            recall = tp / gold if gold else 1.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            rank = (int(precision >= MIN_PRECISION), round(f1, 9), float(unlinked))
+            if best is None or rank > best[0]:
+                best = (rank, (float(linked), float(unlinked)))
     if best is None:
         raise SystemExit("no usable threshold: the development set has no candidates")
-    _rank, low, high, result = best
-    return round((low + high) / 2, DECIMALS), result
+    thresholds = best[1]
+    return thresholds, score(passages, accepted(passages, probabilities, ruled, thresholds))
 
 
 def out_of_fold(passages: list[Passage], x: np.ndarray, y: np.ndarray, make) -> np.ndarray:
@@ -166,6 +181,7 @@ def main() -> None:
 
     names = list(load_json(FEATURES_FILE)["features"])
     passages, x, y = read_devset(names)
+    ruled = x[:, names.index("rule_none")] == 0
     say(f"{len(passages)} passages, {len(y)} candidates, {int(y.sum())} of them gold pairings")
     say(f"gold pairings no candidate covers: {sum(len(p.gold - set(p.keys)) for p in passages)}")
 
@@ -173,18 +189,18 @@ def main() -> None:
     tried: dict[float, tuple[float, dict, np.ndarray]] = {}
     for c in REGULARISATION:
         probabilities = out_of_fold(passages, x, y, lambda c=c: logistic(c))
-        threshold, result = best_threshold(passages, probabilities)
-        tried[c] = (threshold, result, probabilities)
-        say(f"logistic regression C={c:<5} cross-validated: {result} at threshold {threshold}")
+        thresholds, result = best_thresholds(passages, probabilities, ruled, y)
+        tried[c] = (thresholds, result, probabilities)
+        say(f"logistic regression C={c:<5} cross-validated: {result} at thresholds {thresholds}")
     chosen_c = max(tried, key=lambda c: (tried[c][1]["precision"] >= MIN_PRECISION, tried[c][1]["f1"], -c))
-    threshold, _result, probabilities = tried[chosen_c]
+    thresholds, _result, probabilities = tried[chosen_c]
     boosted = out_of_fold(passages, x, y, lambda: HistGradientBoostingClassifier(random_state=SEED))
-    boosted_threshold, boosted_result = best_threshold(passages, boosted)
-    say(f"gradient boosting cross-validated: {boosted_result} at threshold {boosted_threshold}")
+    boosted_thresholds, boosted_result = best_thresholds(passages, boosted, ruled, y)
+    say(f"gradient boosting cross-validated: {boosted_result} at thresholds {boosted_thresholds}")
 
-    cv_model = by_language(passages, accepted(passages, probabilities, threshold))
+    cv_model = by_language(passages, accepted(passages, probabilities, ruled, thresholds))
     cv_rules = by_language(passages, rules)
-    say(f"\nchosen: logistic regression C={chosen_c}, threshold {threshold}")
+    say(f"\nchosen: logistic regression C={chosen_c}, thresholds {thresholds}")
     say(f"{'':<8}{'rules only (P / R / F1)':>28}{'model, 5-fold CV (P / R / F1)':>34}")
     for lang in cv_model:
         r, m = cv_rules[lang], cv_model[lang]
@@ -198,7 +214,8 @@ def main() -> None:
         "about": "Pairing model of the classifier (services/classify/pairing_model.py): a logistic "
         "regression over the candidate features of pairing_features.json, written by "
         "scripts/train_pairing_model.py from devset.jsonl alone. A candidate is a pairing "
-        "when 1 / (1 + exp(-(intercept + sum of coefficient x feature))) >= threshold.",
+        "when p = 1 / (1 + exp(-(intercept + sum of coefficient x feature))) reaches 'threshold' "
+        "(a candidate a rule linked) or 'threshold_no_rule' (one no rule linked).",
         "classifier_version": CLASSIFIER_VERSION,
         "training_set": DEVSET.name,
         "training_set_sha256": hashlib.sha256(DEVSET.read_bytes()).hexdigest(),
@@ -206,7 +223,8 @@ def main() -> None:
         "features": names,
         "coefficients": [round(float(w), DECIMALS) for w in final.coef_[0]],
         "intercept": round(float(final.intercept_[0]), DECIMALS),
-        "threshold": threshold,
+        "threshold": thresholds[0],
+        "threshold_no_rule": thresholds[1],
         "cross_validation": {
             "folds": FOLDS,
             "model": cv_model,

@@ -204,6 +204,13 @@ class PairingFeatures:
             f.update(self._province_side(doc, p, province_sentence))
         if c is not None:
             f.update(self._country_side(doc, c, country_sentence, foreign))
+        if "country_list" in f:
+            # A list joined to the province by a cue is a list of links; one in a summit's
+            # sentences is its members.
+            if "cooperation_between" in f:
+                f["list_with_cooperation_between"] = 1.0
+            if "multilateral" in classes:
+                f["list_multilateral"] = 1.0
         f["mention_pairs"] = min(candidate.mention_pairs, 3) / 3
         in_title_p = candidate.province in doc.title_provinces
         in_title_c = candidate.country in doc.title_countries

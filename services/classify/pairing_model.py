@@ -58,8 +58,10 @@ class PairingModel:
         self.weights = dict(zip(self.names, model["coefficients"], strict=True))
         self.intercept = float(model["intercept"])
         self.threshold = float(model["threshold"])
-        # Comparing the linear score with the threshold's logit spares an exp per candidate.
-        self._cut = math.log(self.threshold / (1.0 - self.threshold))
+        self.threshold_no_rule = float(model["threshold_no_rule"])
+        # Comparing the linear score with the thresholds' logits spares an exp per candidate.
+        self._cut = _logit(self.threshold)
+        self._cut_no_rule = _logit(self.threshold_no_rule)
 
     @classmethod
     def load(cls) -> PairingModel:
@@ -73,7 +75,10 @@ class PairingModel:
         return self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
 
     def accepts(self, features: dict[str, float]) -> bool:
-        return self._score(features) >= self._cut
+        """Whether the candidate is a pairing. One no rule linked needs more: the model has
+        seen far fewer of them."""
+        cut = self._cut_no_rule if "rule_none" in features else self._cut
+        return self._score(features) >= cut
 
     def links(
         self, scored: list[tuple[Candidate, dict[str, float]]], sector_mentions: list[Mention]
@@ -92,3 +97,7 @@ class PairingModel:
             inside = [m for m in sector_mentions if start <= m.start and m.end <= end]
             links.append(Link(candidate.province, candidate.country, _sectors(inside), start, end))
         return links
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1.0 - probability))
