@@ -3,11 +3,13 @@
 Every candidate (province, country) of every development passage (see
 services/classify/pairing_candidates.py) is labelled by the passage's gold pairings and
 described by its features (services/classify/pairing_features.py). A logistic regression
-is fitted to them; its regularisation and decision threshold are chosen by 5-fold
-cross-validation over passages (a passage's candidates stay in one fold): the threshold
-with the best pairing F1 whose precision is at least 0.95, where one reaches it, else the
-best F1. Scores count a gold pairing that no candidate covers as missed, exactly as
-`bri eval` does. Gradient boosting is cross-validated beside it for comparison.
+is fitted to them; its regularisation and its two decision thresholds (one for
+candidates a rule linked, one for those none did) are chosen by 5-fold cross-validation
+over passages (a passage's candidates stay in one fold): the pair with the best pairing
+F1 whose precision is at least 0.95, where one reaches it, else the best F1. Scores
+count a gold pairing that no candidate covers as missed, exactly as `bri eval` does; the
+cross-validated scores are printed per language beside the rules' own. Gradient boosting
+is cross-validated beside it for comparison.
 
 Only the development set is read: the held-out sets are never used for training or
 choosing anything. Needs the dev extras (scikit-learn, numpy); the workers read the

@@ -4,7 +4,8 @@ The rules find links in the wordings they know; the model weighs every candidate
 document (``pairing_candidates``) by its features (``pairing_features``) with the
 logistic-regression weights in ``data/pairing_model.json``, written by
 ``scripts/train_pairing_model.py`` from the development set alone. Scoring is a dot
-product over a candidate's few non-zero features, so workers need no numerical library.
+product over a candidate's few non-zero features, so workers need no numerical library;
+a candidate no rule linked needs a higher probability than one a rule linked.
 A chosen candidate keeps the evidence and sectors of its rule links; one no rule found
 gets its own sentences as evidence and the sectors named there.
 """

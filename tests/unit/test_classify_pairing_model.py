@@ -116,6 +116,6 @@ def test_retraining_on_the_same_data_reproduces_the_shipped_file(tmp_path: Path)
         [sys.executable, "scripts/train_pairing_model.py", "--output", str(output), "--quiet"],
         cwd=REPO_ROOT,
         check=True,
-        timeout=240,
+        timeout=280,
     )
     assert output.read_text(encoding="utf-8") == MODEL.read_text(encoding="utf-8")
