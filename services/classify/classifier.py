@@ -24,6 +24,7 @@ from services.classify.gazetteer import (
 )
 from services.classify.matcher import Matcher, Mention
 from services.classify.pairing_candidates import Candidate
+from services.classify.pairing_features import Document
 from services.classify.pairing_model import PairingCandidates, PairingModel
 from services.classify.pairings import CueSentence, Link, PairingExtractor
 from services.classify.sector_context import SectorContext
@@ -89,12 +90,13 @@ class Classifier:
             china_abroad = _china_abroad_sentences(sentences)
         links = [link for found in rule_links.values() for link in found]
         if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
-            read = self._scored(document, folded, entities, sentences, lines, matches.cues,
-                                rule_links, len(prefix))
+            doc, candidates = self._candidates(document, folded, entities, sentences, lines,
+                                               matches.cues, rule_links, len(prefix))
+            features = self.candidates.features
             if scored is not None:
-                scored.extend(read)
+                scored.extend((c, features.features(doc, c)) for c in candidates)
             if self.pairing_model is not None:
-                links = self.pairing_model.links(read, sector_mentions)
+                links = self.pairing_model.links(features, doc, candidates, sector_mentions)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
@@ -121,21 +123,20 @@ class Classifier:
         )
 
 
-    def _scored(
+    def _candidates(
         self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
         lines: dict[int, list[tuple[int, int]]], cues: list[Mention],
         rule_links: dict[str, list[Link]], title_end: int,
-    ) -> Scored:
+    ) -> tuple[Document, list[Candidate]]:
         places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
         # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
         known = {id(m) for m in places}
         foreign = [m for s in sentences for m in s.mentions if m.kind == COUNTRY and id(m) not in known]
         if foreign:
             places = sorted(places + foreign, key=lambda m: m.start)
-        _doc, read = self.candidates.read(
+        return self.candidates.read(
             document, folded, places, {id(m) for m in foreign}, lines, cues, rule_links, title_end
         )
-        return read
 
 
 def _tally(entities: list[Mention]) -> tuple[set[str], set[str], list[Mention], bool]:

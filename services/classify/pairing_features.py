@@ -152,8 +152,9 @@ class PairingFeatures:
             doc.classes[(low, high)] = found
         return found
 
-    def features(self, doc: Document, candidate: Candidate) -> dict[str, float]:
-        """The candidate's non-zero features."""
+    def features(self, doc: Document, candidate: Candidate, sides: bool = True) -> dict[str, float]:
+        """The candidate's non-zero features; without ``sides``, all but SIDE_FEATURES,
+        which cost the most to read (``add_sides`` adds them)."""
         f = dict(doc.constant)
         links = candidate.links
         if not links:
@@ -200,17 +201,8 @@ class PairingFeatures:
             and any(char in _DASHES for char in doc.folded[between[0] : between[1]])
         ):
             f["route_between"] = 1.0
-        if p is not None:
-            f.update(self._province_side(doc, p, province_sentence))
-        if c is not None:
-            f.update(self._country_side(doc, c, country_sentence, foreign))
-        if "country_list" in f:
-            # A list joined to the province by a cue is a list of links; one in a summit's
-            # sentences is its members.
-            if "cooperation_between" in f:
-                f["list_with_cooperation_between"] = 1.0
-            if "multilateral" in classes:
-                f["list_multilateral"] = 1.0
+        if sides:
+            self.add_sides(doc, candidate, f)
         f["mention_pairs"] = min(candidate.mention_pairs, 3) / 3
         in_title_p = candidate.province in doc.title_provinces
         in_title_c = candidate.country in doc.title_countries
@@ -221,6 +213,23 @@ class PairingFeatures:
             if in_title_p:
                 f["pair_in_title"] = 1.0
         return f
+
+    def add_sides(self, doc: Document, candidate: Candidate, f: dict[str, float]) -> None:
+        """Adds the SIDE_FEATURES of the candidate to its other features ``f``."""
+        p, c = candidate.province_mention, candidate.country_mention
+        if p is not None:
+            f.update(self._province_side(doc, p, candidate.province_sentence))
+        if c is not None:
+            f.update(self._country_side(doc, c, candidate.country_sentence, id(c) in doc.foreign))
+        if "country_list" in f:
+            # A list joined to the province by a cue is a list of links; one in a summit's
+            # sentences is its members.
+            if "cooperation_between" in f:
+                f["list_with_cooperation_between"] = 1.0
+            low = min(candidate.province_sentence[0], candidate.country_sentence[0])
+            high = max(candidate.province_sentence[1], candidate.country_sentence[1])
+            if "multilateral" in self._classes(doc, low, high):
+                f["list_multilateral"] = 1.0
 
     def _province_side(self, doc: Document, p: Mention, sentence: tuple[int, int]) -> dict[str, float]:
         """Features of the province's mention in its sentence (shared by its candidates)."""
@@ -284,5 +293,25 @@ class PairingFeatures:
 
 
 _GAPS = ("same_sentence", "sentence_gap_1", "sentence_gap_2")
+# What the mentions' own words and sentences tell (``add_sides``), every one between 0 and 1.
+SIDE_FEATURES = frozenset(
+    {
+        "province_venue",
+        "non_link_before",
+        "province_actor_tie",
+        "province_company_name",
+        "province_dateline",
+        "province_city",
+        "province_beijing",
+        "province_list",
+        "country_subnational",
+        "country_demonym",
+        "country_city",
+        "country_list",
+        "countries_in_sentence",
+        "list_with_cooperation_between",
+        "list_multilateral",
+    }
+)
 _NONE: list[int] = []
 _RULES = frozenset({"rule_clause", "rule_actor"})

@@ -19,7 +19,7 @@ from services.classify.actors import ActorLinker, _sectors
 from services.classify.gazetteer import load_json
 from services.classify.matcher import Mention
 from services.classify.pairing_candidates import Candidate, generate
-from services.classify.pairing_features import Document, PairingFeatures
+from services.classify.pairing_features import SIDE_FEATURES, Document, PairingFeatures
 from services.classify.pairings import Link
 
 MODEL_FILE = "pairing_model.json"
@@ -44,11 +44,11 @@ class PairingCandidates:
         cues: list[Mention],
         rule_links: dict[str, list[Link]],
         title_end: int,
-    ) -> tuple[Document, list[tuple[Candidate, dict[str, float]]]]:
+    ) -> tuple[Document, list[Candidate]]:
         starts = [m.start for m in places]
         candidates = generate(text, places, starts, lines, rule_links, self.window)
         doc = self.features.document(text, folded, places, starts, foreign, cues, title_end)
-        return doc, [(c, self.features.features(doc, c)) for c in candidates]
+        return doc, candidates
 
 
 class PairingModel:
@@ -63,6 +63,10 @@ class PairingModel:
         # Comparing the linear score with the thresholds' logits spares an exp per candidate.
         self._cut = _logit(self.threshold)
         self._cut_no_rule = _logit(self.threshold_no_rule)
+        # The least and the most the side features can add to a score (each lies in [0, 1]).
+        side = [self.weights.get(name, 0.0) for name in SIDE_FEATURES]
+        self._sides_low = sum(w for w in side if w < 0)
+        self._sides_high = sum(w for w in side if w > 0)
 
     @classmethod
     def load(cls) -> PairingModel:
@@ -82,13 +86,17 @@ class PairingModel:
         return self._score(features) >= cut
 
     def links(
-        self, scored: list[tuple[Candidate, dict[str, float]]], sector_mentions: list[Mention]
+        self,
+        features: PairingFeatures,
+        doc: Document,
+        candidates: list[Candidate],
+        sector_mentions: list[Mention],
     ) -> list[Link]:
         """The links of the accepted candidates: a rule's own links, or one over the
         candidate's sentences with the sectors named in them."""
         links: list[Link] = []
-        for candidate, features in scored:
-            if not self.accepts(features):
+        for candidate in candidates:
+            if not self._accepts(features, doc, candidate):
                 continue
             if candidate.links:
                 for rule_links in candidate.links.values():
@@ -98,6 +106,19 @@ class PairingModel:
             inside = [m for m in sector_mentions if start <= m.start and m.end <= end]
             links.append(Link(candidate.province, candidate.country, _sectors(inside), start, end))
         return links
+
+    def _accepts(self, features: PairingFeatures, doc: Document, candidate: Candidate) -> bool:
+        """``accepts`` on the candidate's features, reading its side features only when
+        they can change the answer: they cost the most, and the rest mostly decides."""
+        found = features.features(doc, candidate, sides=False)
+        score = self._score(found)
+        cut = self._cut_no_rule if "rule_none" in found else self._cut
+        if score + self._sides_low >= cut:
+            return True
+        if score + self._sides_high < cut:
+            return False
+        features.add_sides(doc, candidate, found)
+        return self._score(found) >= cut
 
 
 def _logit(probability: float) -> float:
