@@ -130,8 +130,8 @@ class Classifier:
     ) -> tuple[Document, list[Candidate]]:
         places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
         # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
-        known = {id(m) for m in places}
-        foreign = [m for s in sentences for m in s.mentions if m.kind == COUNTRY and id(m) not in known]
+        made = self.foreign_places.made
+        foreign = [m for s in sentences for m in s.mentions if m.kind == COUNTRY and made(m)]
         if foreign:
             places = sorted(places + foreign, key=lambda m: m.start)
         return self.candidates.read(

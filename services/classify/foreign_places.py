@@ -44,10 +44,15 @@ class ForeignPlaces:
                                                  role=role, stem=alias.endswith("*")))
         self._names = list(names)
         self._entries = list(names.values())
+        self._entry_ids = frozenset(id(entry) for entry in self._entries)
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
             implementation=ahocorasick_rs.Implementation.DFA,
         )
+
+    def made(self, mention: Mention) -> bool:
+        """Whether ``find_in_line`` found the mention (it is a foreign region or city)."""
+        return id(mention.entry) in self._entry_ids
 
     def find_in_line(
         self, text: str, folded: str, line_start: int, line_stop: int, inside: list[Mention]

@@ -77,7 +77,10 @@ class PairingModel:
 
     def _score(self, features: dict[str, float]) -> float:
         weights = self.weights
-        return self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        score = self.intercept
+        for name, value in features.items():
+            score += weights.get(name, 0.0) * value
+        return score
 
     def accepts(self, features: dict[str, float]) -> bool:
         """Whether the candidate is a pairing. One no rule linked needs more: the model has

@@ -119,3 +119,30 @@ def test_retraining_on_the_same_data_reproduces_the_shipped_file(tmp_path: Path)
         timeout=280,
     )
     assert output.read_text(encoding="utf-8") == MODEL.read_text(encoding="utf-8")
+
+
+def test_deciding_without_side_features_when_they_cannot_matter_changes_no_decision(
+    classifier: Classifier,
+) -> None:
+    model, features = classifier.pairing_model, classifier.candidates.features
+    assert model is not None
+    checked = 0
+    original = classifier._candidates
+
+    def compare(*args):  # type: ignore[no-untyped-def]
+        nonlocal checked
+        doc, candidates = original(*args)
+        for candidate in candidates:
+            full = model.accepts(features.features(doc, candidate))
+            assert model._accepts(features, doc, candidate) == full, candidate
+            checked += 1
+        return doc, candidates
+
+    classifier._candidates = compare  # type: ignore[method-assign]
+    try:
+        for line in (DATA / "devset.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            classifier.classify(record["text"], record.get("title", ""))
+    finally:
+        del classifier._candidates
+    assert checked > 300
