@@ -70,7 +70,7 @@ class ActorLinker:
             position = spans.index(span)
             if starts is None:
                 starts = [m.start for m in entities]
-            found: list[Link] | None = None
+            found: list[Link] = []
             for earlier in reversed(spans[max(0, position - self.window) : position]):
                 inside = _inside(entities, starts, earlier)
                 if not any(m.kind == PROVINCE for m in inside):
@@ -102,11 +102,12 @@ class ActorLinker:
             opening_end = sentence[0] + self.reference_reach
             if not folded.startswith(self.later_openings, sentence[0]):
                 return []
-            # "The Xuzhou-based group" refers back; "The Shenzhen-based BYD" names another.
+            # "The Xuzhou-based group" refers back; "The Shenzhen-based BYD" names another
+            # actor and "the Shanghai-based analyst" none.
             definite = not folded.startswith(self.reference_openings, sentence[0])
             tied = [m for m in places
                     if m.start < opening_end and self._ties_actor(folded, sentence, m)
-                    and not (definite and self._names_actor_after(text, m, sentence))]
+                    and not (definite and not self._definite_actor(text, folded, m, sentence))]
             if not tied:
                 return []
             countries = list(dict.fromkeys(m.value for m in mentions if m.kind == COUNTRY))
@@ -151,15 +152,20 @@ class ActorLinker:
         # "A Hubei company", "Anhui cement makers", "山东企业": the actor follows the name.
         return self._has_noun(after, first_words=3)
 
-    def _names_actor_after(self, text: str, province: Mention, sentence: tuple[int, int]) -> bool:
-        """Whether a capitalised name comes before any actor noun in the three words after
-        the province ("Shenzhen-based BYD", not "Shenzhen-based group")."""
+    def _definite_actor(
+        self, text: str, folded: str, province: Mention, sentence: tuple[int, int]
+    ) -> bool:
+        """Whether a sentence opening with "the" names a generic actor: "the company is
+        headquartered in Hefei", or "the Xuzhou-based group" (an actor noun after the
+        province before any capitalised name; not "the Shenzhen-based BYD")."""
+        if any(word in self.nouns for word in _WORD.findall(folded[sentence[0] : province.start])[:4]):
+            return True
         after = text[province.end : min(sentence[1], province.end + _AFTER)]
         for word in _WORD.findall(after)[:3]:
             if word.lower() in self.nouns:
-                return False
-            if word[:1].isupper():
                 return True
+            if word[:1].isupper():
+                return False
         return False
 
     def _has_noun(self, piece: str, last_words: int = 0, first_words: int = 0) -> bool:

@@ -168,9 +168,9 @@ def _cue_sentences(
 
     Only such sentences can state a link or a Chinese actor's work abroad, so only their
     lines are split into sentences. No sentence runs over a line break: a line lacking
-    those names holds no sentence that has them. A line naming a province but no country
-    is first read for foreign regions and cities (``foreign``), which then count as
-    countries of that line.
+    those names holds no sentence that has them. A line naming a province is first read
+    for foreign regions and cities (``foreign``), which then count as countries of that
+    line; where the line names a country too, only in its sentences that name none.
     """
     entity_starts = [m.start for m in entities]
     sentences: dict[tuple[int, int], CueSentence] = {}
@@ -184,13 +184,22 @@ def _cue_sentences(
             low = bisect_left(entity_starts, line_start)
             inside = entities[low : bisect_left(entity_starts, line_stop, low)]
             kinds = {m.kind for m in inside}
-            if foreign is not None and PROVINCE in kinds and COUNTRY not in kinds:
+            spans = []
+            if foreign is not None and PROVINCE in kinds:
                 places = foreign.find_in_line(document, folded, line_start, line_stop, inside)
+                if places and COUNTRY in kinds:
+                    # "Uzbekistan's Jizzakh region ... cooperation between Jizzakh region and
+                    # Hubei": a region counts in a sentence of the line that names no country.
+                    spans = split_line(document, line_start, line_stop)
+                    places = _outside_country_sentences(places, inside, spans)
                 if places:
                     inside = sorted(inside + places, key=lambda m: m.start)
                     kinds.add(COUNTRY)
             can_link = COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
-            spans = split_line(document, line_start, line_stop) if can_link else []
+            if not can_link:
+                spans = []
+            elif not spans:
+                spans = split_line(document, line_start, line_stop)
             if can_link:
                 lines[line_start] = spans
                 inside_starts = [m.start for m in inside]
@@ -206,6 +215,19 @@ def _cue_sentences(
                     sentence.cues.append(cue)
                 break
     return list(sentences.values())
+
+
+def _outside_country_sentences(
+    places: list[Mention], inside: list[Mention], spans: list[tuple[int, int]]
+) -> list[Mention]:
+    """The foreign places of a line that stand in sentences naming no country."""
+    named = [m.start for m in inside if m.kind == COUNTRY]
+    kept = []
+    for place in places:
+        span = next((s for s in spans if s[0] <= place.start < s[1]), None)
+        if span is not None and not any(span[0] <= start < span[1] for start in named):
+            kept.append(place)
+    return kept
 
 
 def _china_abroad_sentences(sentences: list[CueSentence]) -> int:

@@ -34,6 +34,7 @@ _CJK_START = "\u2e80"
 class ForeignPlaces:
     def __init__(self, grammar: dict[str, Any]) -> None:
         self.previous = PhraseSet(grammar["foreign_place_previous"])
+        self._previous_reach = max(len(p) for p in grammar["foreign_place_previous"])
         self.next_words = frozenset(grammar["foreign_place_next"])
         names: dict[str, Entry] = {}
         for code, groups in load_json("foreign_places.json")["places"].items():
@@ -93,9 +94,9 @@ class ForeignPlaces:
         return Mention(start, end, entry, COUNTRY, entry.value)
 
     def _in_link_position(self, text: str, folded: str, start: int, end: int) -> bool:
-        """Right after a link word ("in", "with", "to", a route's dash) and not the first
+        """Right after a link word ("in", "with", "between", a route's dash) and not the first
         word of a longer name ("Batu Gajah", "Tata Steel")."""
-        if not self.previous.longest_suffix(folded[max(0, start - 6) : start]):
+        if not self.previous.longest_suffix(folded[max(0, start - self._previous_reach) : start]):
             return False
         following = _NEXT_WORD.match(text, end)
         return following is None or not following.group(1)[:1].isupper() or (

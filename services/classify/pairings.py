@@ -70,13 +70,14 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 
 
 # What follows the place of a dateline opening a sentence, in folded text (dashes are
-# "-"): "BEIJING (Reuters) - ...", "URUMQI, Xinjiang (Xinhua) -- ...", "LANZHOU - ...".
-# A parenthesis followed by "and" or a comma is an aside ("Gansu (China) and ..."), and
-# a bare dash counts only after a place written in capitals (see _dateline_end).
+# "-"): "BEIJING (Reuters) - ...", "URUMQI, Xinjiang (Xinhua) -- ...", "LANZHOU - ...",
+# "KUALA LUMPUR: ...". A parenthesis followed by "and" or a comma is an aside ("Gansu
+# (China) and ..."), and a bare dash or colon counts only after a place written in
+# capitals (see _dateline_end).
 _DATELINE = re.compile(
     r"(?:,[^,.()\n-]{1,30})?\s*(?:"
     r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
-    r"|(?P<dash>-{1,2})\s)"
+    r"|(?P<dash>-{1,2}|:)\s)"
 )
 
 # Words of a list, once "'s" is dropped: what lies between spaces and ",/()-&".
@@ -139,7 +140,7 @@ class PairingExtractor:
             if kind == PROVINCE:
                 if mention.start < dateline_end or self._is_venue(folded, span, mention):
                     continue
-            elif kind != COUNTRY:
+            elif kind != COUNTRY or mention.start < dateline_end:
                 continue
             if (last is not None and last.kind == kind
                     and self._only_group_words(folded[last.end : mention.start])):
@@ -326,10 +327,11 @@ class PairingExtractor:
 
 def _dateline_end(text: str, folded: str, span: tuple[int, int], mentions: list[Mention]) -> int:
     """Where a dateline opening the sentence ends, or -1. A dateline names the place a
-    report was filed from ("BEIJING (Reuters) - China signed ... with Kazakhstan"), not a
-    party to what it reports."""
+    report was filed from ("BEIJING (Reuters) - China signed ... with Kazakhstan",
+    "ASTANA (Xinhua) -- Gansu signed ... with Uzbekistan"), not a party to what it
+    reports, whether it is a province's city or a foreign one."""
     first = mentions[0]
-    if first.start != span[0] or first.kind != PROVINCE:
+    if first.start != span[0] or first.kind not in (PROVINCE, COUNTRY):
         return -1
     match = _DATELINE.match(folded, first.end, span[1])
     if match is None or (match.group("dash") and not text[first.start : first.end].isupper()):

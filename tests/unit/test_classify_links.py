@@ -208,6 +208,8 @@ def test_a_provincial_delegation_to_a_country_is_a_link() -> None:
     labels = classify("In March the Party chief led a Xinjiang delegation to Uzbekistan and "
                       "Kyrgyzstan.")
     assert _pairs(labels) == {("Xinjiang", "UZ"), ("Xinjiang", "KG")}
+    # A foreign delegation to a province is a visit, not a link by itself.
+    assert _pairs(classify("A Kazakh delegation to Xinjiang toured farms and a museum.")) == set()
 
 
 def test_an_inland_port_on_the_border_joins_its_province_to_the_neighbour() -> None:
@@ -261,5 +263,28 @@ def test_a_later_sentence_naming_another_actor_or_no_actor_is_not_linked() -> No
         "Brazil signed deals with Chinese machinery firms. The Shenzhen-based BYD reported losses.",
         "A carmaker opened a plant in Morocco. The minister later visited Hefei.",
         "A carmaker opened a plant in Morocco. Its rival in Spain is headquartered in Hefei.",
+        "A carmaker signed a deal with Brazil. The Shanghai-based analyst said it was large.",
     ]:
         assert _pairs(classify(text)) == set(), text
+
+
+def test_a_container_ship_on_a_route_is_shipping_not_shipbuilding() -> None:
+    labels = classify("The container ship TJ Orhan docked at Ningbo Zhoushan Port in Zhejiang, "
+                      "the first ship on a new shipping route to Saudi Arabia.")
+    assert "shipbuilding" not in labels.sectors
+    assert _sectors_of(labels, "Zhejiang", "SA") == {"logistics"}
+    # Building container ships is still shipbuilding.
+    labels = classify("A Jiangsu shipyard signed a contract to build ten container ships for Swiss "
+                      "owners.")
+    assert "shipbuilding" in labels.sectors
+
+
+def test_a_foreign_region_links_in_a_sentence_of_its_own_after_its_country_is_named() -> None:
+    text = ("The governor of Uzbekistan's Jizzakh region received a delegation from Hubei. "
+            "A protocol on trade cooperation was signed between Jizzakh region and Shandong "
+            "province.")
+    labels = classify(text)
+    assert ("Shandong", "UZ") in _pairs(labels)
+    # A region in a sentence that names a country itself is read through that country.
+    labels = classify("Shandong signed a deal with Kazakhstan, and firms in Jizzakh cheered.")
+    assert _pairs(labels) == {("Shandong", "KZ")}

@@ -120,3 +120,15 @@ def test_a_language_someone_learned_is_not_the_country() -> None:
                       "his passengers.")
     assert labels.countries == []
     assert classify("She learned Russian.").countries == []
+
+
+def test_a_foreign_dateline_is_not_a_party_either() -> None:
+    labels = classify("ASTANA, June 1 (Xinhua) -- Gansu province signed a deal with Uzbekistan "
+                      "on a copper smelter.")
+    assert pairs(labels) == {("Gansu", "UZ")}
+    for text in [
+        "TASHKENT, May 3 (Xinhua) -- A Gansu company signed a contract to build a copper smelter.",
+        "ALMATY -- Xinjiang firms signed 12 deals worth 300 million dollars.",
+        "KUALA LUMPUR: A Zhejiang carmaker will build an assembly plant.",
+    ]:
+        assert pairs(classify(text)) == set(), text
