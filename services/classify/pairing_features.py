@@ -275,6 +275,8 @@ class PairingFeatures:
             f["country_demonym"] = 1.0
         elif role == "cities":
             f["country_city"] = 1.0
+        if c.start == sentence[0] and _dateline_end(doc.text, doc.folded, sentence, [c]) > 0:
+            f["country_dateline"] = 1.0
         before = doc.folded[max(0, c.start - _LOOK_BEHIND) : c.start]
         if self.non_link_previous.longest_suffix(before):
             f["non_link_before"] = 1.0
