@@ -24,22 +24,30 @@ from services.classify.gazetteer import (
     load_json,
 )
 from services.classify.matcher import Matcher, Mention
+from services.classify.pairing_candidates import Candidate
+from services.classify.pairing_features import Document
+from services.classify.pairing_model import PairingCandidates, PairingModel
 from services.classify.pairings import CueSentence, Link, PairingExtractor
 from services.classify.sector_context import SectorContext
 from services.classify.sectors import SectorScorer
 from services.classify.sentences import line_around, split_line
 from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
+from services.common.settings import get_settings
 
-CLASSIFIER_VERSION = "1.3.0"
+CLASSIFIER_VERSION = "1.4.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
 _START = attrgetter("start")
 
 
+Scored = list[tuple[Candidate, dict[str, float]]]
+
+
 class Classifier:
-    def __init__(self) -> None:
+    def __init__(self, pairing_model: bool | None = None) -> None:
+        """``pairing_model``: decide pairings with the trained model (default: settings)."""
         context = load_json("context.json")
         self.matcher = Matcher(all_terms())
         self.disambiguator = Disambiguator(context)
@@ -48,8 +56,14 @@ class Classifier:
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
+        self.candidates = PairingCandidates(context["pairing"], self.actors)
+        if pairing_model is None:
+            pairing_model = get_settings().pairing_model
+        self.pairing_model = PairingModel.load() if pairing_model else None
 
-    def classify(self, text: str, title: str = "") -> Labels:
+    def classify(self, text: str, title: str = "", scored: Scored | None = None) -> Labels:
+        """Labels of one article; ``scored``, if given, receives its candidate pairings
+        with their features (what the pairing model is trained on)."""
         prefix = title + _TITLE_SEPARATOR if title else ""
         document = prefix + text
         folded = fold(document)
@@ -62,18 +76,28 @@ class Classifier:
             # Cargo, history and company names make no sector, for the article or a link.
             sector_mentions = _without(sector_mentions, aside)
             entities = _without(entities, aside)
-        links: list[Link] = []
+        rule_links: dict[str, list[Link]] = {}
+        sentences: list[CueSentence] = []
+        lines: dict[int, list[tuple[int, int]]] = {}
         china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting. A
             # foreign region or city counts only in a line that may state one.
             foreign = self.foreign_places if provinces else None
-            lines: dict[int, list[tuple[int, int]]] = {}
             sentences = _cue_sentences(document, folded, entities, cooperation, lines, foreign)
             if provinces:
-                links = self.pairings.extract(document, folded, sentences)
-                links += self.actors.extract(document, folded, entities, sentences, lines)
+                rule_links["clause"] = self.pairings.extract(document, folded, sentences)
+                rule_links["actor"] = self.actors.extract(document, folded, entities, sentences, lines)
             china_abroad = _china_abroad_sentences(sentences)
+        links = [link for found in rule_links.values() for link in found]
+        if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
+            doc, candidates = self._candidates(document, folded, entities, sentences, lines,
+                                               matches.cues, rule_links, len(prefix))
+            features = self.candidates.features
+            if scored is not None:
+                scored.extend((c, features.features(doc, c)) for c in candidates)
+            if self.pairing_model is not None:
+                links = self.pairing_model.links(features, doc, candidates, sector_mentions)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
@@ -97,6 +121,21 @@ class Classifier:
             sectors=sorted(sectors),
             pairings=pairings,
             classifier_version=CLASSIFIER_VERSION,
+        )
+
+    def _candidates(
+        self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
+        lines: dict[int, list[tuple[int, int]]], cues: list[Mention],
+        rule_links: dict[str, list[Link]], title_end: int,
+    ) -> tuple[Document, list[Candidate]]:
+        places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
+        # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
+        made = self.foreign_places.made
+        foreign = [m for s in sentences for m in s.mentions if m.kind == COUNTRY and made(m)]
+        if foreign:
+            places = sorted(places + foreign, key=lambda m: m.start)
+        return self.candidates.read(
+            document, folded, places, {id(m) for m in foreign}, lines, cues, rule_links, title_end
         )
 
 

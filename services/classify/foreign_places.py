@@ -53,7 +53,12 @@ class ForeignPlaces:
                                                  role=role, stem=stem))
         self._names = list(names)
         self._entries = list(names.values())
+        self._entry_ids = frozenset(id(entry) for entry in self._entries)
         self._automaton = Automaton(self._names, ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def made(self, mention: Mention) -> bool:
+        """Whether ``find_in_line`` found the mention (it is a foreign region or city)."""
+        return id(mention.entry) in self._entry_ids
 
     def find_in_line(
         self, text: str, folded: str, line_start: int, line_stop: int, inside: list[Mention]

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     ingest_concurrency: int = Field(default_factory=lambda: 8 * _cores())
     extract_concurrency: int = Field(default_factory=_cores)
     classify_concurrency: int = Field(default_factory=lambda: max(1, _cores() // 4))
+    # The learned pairing decision (services/classify/pairing_model.py); off: the rules alone.
+    pairing_model: bool = Field(True, description="decide pairings with the trained model (on|off)")
     index_concurrency: int = 8
     alerts_concurrency: int = 4
 

@@ -1,0 +1,159 @@
+"""Candidate pairings of a document: every (province, country) the pairing model may accept.
+
+A candidate is a province and a country named close together, in one sentence or up to
+``window`` sentences apart within one paragraph (a paragraph break ends a report's
+thread) that holds a cooperation cue, plus every pair a rule links, wherever its evidence
+lies: the rules' links are always candidates. Only the paragraphs the rules already split
+into sentences are read, which keeps the candidates nearly free. One candidate per
+(province, country): the closest pair of mentions stands for it, and the rules that
+linked it are kept with their links, whose evidence and sectors a chosen candidate keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from services.classify.gazetteer import COUNTRY, PROVINCE
+from services.classify.matcher import Mention
+from services.classify.pairings import Link
+
+_SENTENCE_STOP = re.compile(r"[.!?]\s|[\u3002\uff01\uff1f]")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A (province, country) pair, its closest mentions and the rule links naming it.
+
+    ``province_sentence`` and ``country_sentence`` are the spans of the sentences holding
+    the two mentions (for a pair only a rule found, the rule link's span); ``gap`` is how
+    many sentences apart they are.
+    """
+
+    province: str
+    country: str
+    province_mention: Mention | None = None
+    country_mention: Mention | None = None
+    province_sentence: tuple[int, int] = (0, 0)
+    country_sentence: tuple[int, int] = (0, 0)
+    gap: int = 0
+    distance: int = 0
+    mention_pairs: int = 0
+    links: dict[str, list[Link]] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        """Start of the evidence: the first rule link's, else the first sentence's."""
+        if self.links:
+            return min(link.start for links in self.links.values() for link in links)
+        return min(self.province_sentence[0], self.country_sentence[0])
+
+    @property
+    def end(self) -> int:
+        if self.links:
+            first = min(
+                (link for links in self.links.values() for link in links), key=lambda link: link.start
+            )
+            return first.end
+        return max(self.province_sentence[1], self.country_sentence[1])
+
+
+def generate(
+    document: str,
+    places: list[Mention],
+    starts: list[int],
+    lines: dict[int, list[tuple[int, int]]],
+    rule_links: dict[str, list[Link]],
+    window: int,
+) -> list[Candidate]:
+    """Candidates from the province and country mentions ``places`` (text order, starting
+    at ``starts``) in the
+    ``lines`` already split into sentences (by line start: the lines the rules read, those
+    with a cooperation cue), and from the links each rule found (by rule name)."""
+    candidates: dict[tuple[str, str], Candidate] = {}
+    for spans in lines.values():
+        if not spans:
+            continue
+        low = bisect_left(starts, spans[0][0])
+        mentions = places[low : bisect_left(starts, spans[-1][1], low)]
+        kinds = {m.kind for m in mentions}
+        if PROVINCE in kinds and COUNTRY in kinds:
+            _pair_in_line(spans, mentions, window, candidates)
+    for rule, links in rule_links.items():
+        for link in links:
+            key = (link.province, link.country)
+            candidate = candidates.get(key)
+            if candidate is None:
+                candidate = candidates[key] = _from_link(document, link, places)
+            candidate.links.setdefault(rule, []).append(link)
+    return list(candidates.values())
+
+
+def _pair_in_line(
+    spans: list[tuple[int, int]],
+    mentions: list[Mention],
+    window: int,
+    candidates: dict[tuple[str, str], Candidate],
+) -> None:
+    # The first mention of each place per sentence stands for the others there: long
+    # articles name one country many times, and pairing every mention costs more than
+    # the rules do.
+    provinces: dict[int, dict[str, Mention]] = {}
+    countries: dict[int, dict[str, Mention]] = {}
+    index = 0
+    last = len(spans) - 1
+    for mention in mentions:
+        while index < last and mention.start >= spans[index + 1][0]:
+            index += 1
+        side = provinces if mention.kind == PROVINCE else countries
+        side.setdefault(index, {}).setdefault(mention.value, mention)
+    for p_index, named in provinces.items():
+        for c_index in range(p_index - window, p_index + window + 1):
+            other = countries.get(c_index)
+            if other is None:
+                continue
+            gap = abs(p_index - c_index)
+            for p in named.values():
+                for c in other.values():
+                    distance = max(0, c.start - p.end if p.start <= c.start else p.start - c.end)
+                    key = (p.value, c.value)
+                    candidate = candidates.get(key)
+                    if candidate is None:
+                        candidate = candidates[key] = Candidate(p.value, c.value)
+                    candidate.mention_pairs += 1
+                    if candidate.province_mention is None or (gap, distance) < (
+                        candidate.gap,
+                        candidate.distance,
+                    ):
+                        candidate.province_mention, candidate.country_mention = p, c
+                        candidate.province_sentence = spans[p_index]
+                        candidate.country_sentence = spans[c_index]
+                        candidate.gap, candidate.distance = gap, distance
+
+
+def _from_link(document: str, link: Link, places: list[Mention]) -> Candidate:
+    """A candidate only a rule found: its mentions are looked for in the link's evidence."""
+    candidate = Candidate(link.province, link.country)
+    span = (link.start, link.end)
+    candidate.province_sentence = candidate.country_sentence = span
+    for mention in places:
+        if mention.start >= link.end:
+            break
+        if mention.start < link.start:
+            continue
+        if mention.kind == PROVINCE and mention.value == link.province and candidate.province_mention is None:
+            candidate.province_mention = mention
+        elif mention.kind == COUNTRY and mention.value == link.country and candidate.country_mention is None:
+            candidate.country_mention = mention
+    p, c = candidate.province_mention, candidate.country_mention
+    if p is None or c is None:
+        candidate.distance = link.end - link.start
+        candidate.gap = 1
+        return candidate
+    low, high = (p.end, c.start) if p.start <= c.start else (c.end, p.start)
+    candidate.distance = max(0, high - low)
+    candidate.mention_pairs = 1
+    # Evidence over two sentences (the actor rule's) puts the mentions one apart.
+    candidate.gap = int(_SENTENCE_STOP.search(document, low, max(low, high)) is not None)
+    return candidate

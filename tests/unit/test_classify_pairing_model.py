@@ -1,0 +1,148 @@
+"""The learned pairing decision: its data file, its decisions on typical wordings, and
+that training reproduces the shipped file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services.classify.classifier import CLASSIFIER_VERSION, Classifier
+from services.classify.gazetteer import load_json
+from services.classify.pairing_model import PairingModel
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA = REPO_ROOT / "services" / "classify" / "data"
+MODEL = DATA / "pairing_model.json"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier(pairing_model=True)
+
+
+def pairs(classifier: Classifier, text: str, title: str = "") -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in classifier.classify(text, title).pairings}
+
+
+def test_model_file_matches_its_training_set_version_and_features() -> None:
+    model = json.loads(MODEL.read_text(encoding="utf-8"))
+    assert model["classifier_version"] == CLASSIFIER_VERSION, "retrain: scripts/train_pairing_model.py"
+    devset = (DATA / "devset.jsonl").read_bytes()
+    assert model["training_set_sha256"] == hashlib.sha256(devset).hexdigest(), (
+        "the development set changed since the model was trained: scripts/train_pairing_model.py"
+    )
+    assert model["features"] == list(load_json("pairing_features.json")["features"])
+    assert len(model["coefficients"]) == len(model["features"])
+    assert 0.0 < model["threshold"] < 1.0
+    loaded = PairingModel.load()
+    assert loaded.version == CLASSIFIER_VERSION
+    assert loaded.probability({"rule_clause": 1.0, "cooperation_between": 1.0, "same_sentence": 1.0}) > (
+        loaded.probability({"rule_none": 1.0, "sentence_gap_2": 1.0})
+    )
+
+
+def test_a_clear_direct_pairing_is_kept(classifier: Classifier) -> None:
+    text = (
+        "A non-ferrous metals group from Gansu signed an agreement with Kazakhstan to build "
+        "a copper smelter near Balkhash."
+    )
+    labels = classifier.classify(text)
+    assert [(p.province, p.country) for p in labels.pairings] == [("Gansu", "KZ")]
+    pairing = labels.pairings[0]
+    assert pairing.sectors == ["nonferrous-metals"]
+    assert pairing.start is not None and text[pairing.start : pairing.end] == pairing.evidence
+
+
+def test_a_link_across_sentences_is_kept_with_both_sentences_as_evidence(classifier: Classifier) -> None:
+    text = (
+        "Weichai, a state-owned engine maker from Shandong, reported record profits on Friday. "
+        "The company will open an assembly plant in Mexico next year."
+    )
+    labels = classifier.classify(text)
+    assert [(p.province, p.country) for p in labels.pairings] == [("Shandong", "MX")]
+    assert labels.pairings[0].evidence == text
+
+
+def test_beijing_as_the_government_pairs_nothing(classifier: Classifier) -> None:
+    text = (
+        "Beijing and Astana signed 20 cooperation agreements worth $5 billion on Monday, the "
+        "Chinese foreign ministry said. Officials in Sichuan welcomed the news."
+    )
+    assert pairs(classifier, text, "China and Kazakhstan sign deals") == set()
+    text = (
+        "Beijing signed a framework agreement with Kazakhstan on energy cooperation, the foreign "
+        "ministry said. In other news, Gansu's apple harvest rose 5 percent."
+    )
+    assert pairs(classifier, text) == set()
+
+
+def test_a_multilateral_summit_list_pairs_no_country_with_its_host(classifier: Classifier) -> None:
+    # The host province is where the summit happened; the rules alone link it to every member.
+    text = (
+        "Leaders of Russia, Kazakhstan, Kyrgyzstan, Tajikistan and Uzbekistan met at the Shanghai "
+        "Cooperation Organisation summit in Qingdao, Shandong province, and signed agreements on "
+        "security cooperation and trade."
+    )
+    assert pairs(classifier, text) == set()
+    text = (
+        "The Shanghai Cooperation Organisation summit opened in Tianjin on Sunday. Heads of state "
+        "from India, Pakistan, Iran and Belarus signed a joint declaration on investment cooperation."
+    )
+    assert pairs(classifier, text) == set()
+
+
+def test_the_setting_turns_the_model_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.common.settings import get_settings
+
+    monkeypatch.setenv("BRI_PAIRING_MODEL", "off")
+    get_settings.cache_clear()
+    try:
+        assert Classifier().pairing_model is None
+    finally:
+        monkeypatch.delenv("BRI_PAIRING_MODEL")
+        get_settings.cache_clear()
+    assert Classifier().pairing_model is not None
+
+
+def test_retraining_on_the_same_data_reproduces_the_shipped_file(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    output = tmp_path / "pairing_model.json"
+    subprocess.run(
+        [sys.executable, "scripts/train_pairing_model.py", "--output", str(output), "--quiet"],
+        cwd=REPO_ROOT,
+        check=True,
+        timeout=280,
+    )
+    assert output.read_text(encoding="utf-8") == MODEL.read_text(encoding="utf-8")
+
+
+def test_deciding_without_side_features_when_they_cannot_matter_changes_no_decision(
+    classifier: Classifier,
+) -> None:
+    model, features = classifier.pairing_model, classifier.candidates.features
+    assert model is not None
+    checked = 0
+    original = classifier._candidates
+
+    def compare(*args):  # type: ignore[no-untyped-def]
+        nonlocal checked
+        doc, candidates = original(*args)
+        for candidate in candidates:
+            full = model.accepts(features.features(doc, candidate))
+            assert model._accepts(features, doc, candidate) == full, candidate
+            checked += 1
+        return doc, candidates
+
+    classifier._candidates = compare  # type: ignore[method-assign]
+    try:
+        for line in (DATA / "devset.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            classifier.classify(record["text"], record.get("title", ""))
+    finally:
+        del classifier._candidates
+    assert checked > 300
