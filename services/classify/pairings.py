@@ -101,6 +101,7 @@ class PairingExtractor:
         self.venue_next_cjk: list[str] = grammar["venue_next_cjk"]
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
+        self._transit_phrases: tuple[str, ...] = tuple(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
         self.transit_next: list[str] = grammar["transit_next"]
         self.parties_openings = PhraseSet(grammar["parties_openings"])
@@ -263,6 +264,9 @@ class PairingExtractor:
         if any(word in after.split(",")[0] for word in self.transit_next):
             return True
         before = folded[max(span[0], mention.start - 40) : mention.start]
+        # Trimming words only shortens ``before``: no phrase inside it, none at its end.
+        if not any(phrase in before for phrase in self._transit_phrases):
+            return False
         for _ in range(_MAX_TRANSIT_WORDS + 1):
             if self.transit_previous.longest_suffix(before):
                 return True
