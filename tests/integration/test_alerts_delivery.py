@@ -186,3 +186,20 @@ def test_an_alert_in_flight_when_its_worker_is_killed_is_delivered_by_the_next_w
         first.stop()
         second.stop()
         receiver.close()
+
+
+def test_a_batch_and_an_old_single_event_message_for_one_event_make_one_atom_entry(
+    redis_db, settings  # type: ignore[no-untyped-def]
+) -> None:
+    from services.alerts.worker import alert_events, pairing_new
+
+    data = prepare(SubscriptionInput.model_validate({
+        "filter": {"countries": ["KZ"]}, "events": ["pairing.new"], "channels": {"atom": True},
+    }), settings.webhook_allowed_hosts)
+    sub = SubscriptionStore(redis_db).create("ana", data)
+    # A message an index stage of an earlier release queued, then the batch of the new one.
+    assert pairing_new(_event()) == 1
+    assert alert_events(_batch()) == 1
+    assert alert_events(_batch()) == 1  # redelivered
+    entries = alert_log.recent(redis_db, sub.id)
+    assert [entry["event_id"] for entry in entries] == ["pairing.new:Gansu|KZ"]
