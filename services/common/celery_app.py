@@ -143,6 +143,8 @@ def publish_options(app: Celery, payload: dict[str, Any]) -> dict[str, Any]:
     """
     article = payload.get("article") if isinstance(payload.get("article"), dict) else payload
     subject = payload.get("event_id") or article.get("article_id") or article.get("url") or ""
+    if isinstance(payload.get("events"), list):
+        subject = f"{len(payload['events'])} events"
     options: dict[str, Any] = {
         # A feed entry queued for fetching has no schema; it is a link.
         "argsrepr": f"[<{payload.get('schema') or 'link'} {subject}>]",

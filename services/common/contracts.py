@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import zlib
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -160,6 +160,23 @@ class ArticleEvent(_Payload):
     sectors: list[str] = Field(default_factory=list)
     pairings: list[Pairing] = Field(default_factory=list)
     relevant: bool = False
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AlertEvents(_Payload):
+    """Sent by index to alerts: the events of every article one bulk request stored.
+
+    One message for the whole flush instead of one or more per article, so the alerts
+    stage receives and acknowledges once per batch. Each event keeps its own ``event_id``,
+    so a redelivered batch delivers nothing twice.
+    """
+
+    schema_name: Literal["alert.events"] = Field(default="alert.events", alias="schema")
+    version: Literal[1] = 1
+    events: list[Annotated[PairingEvent | ArticleEvent, Field(discriminator="schema_name")]] = (
+        Field(min_length=1)
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -51,9 +51,16 @@ def claim_and_record(
 
 def settle(client: redis.Redis, link_url: str) -> None:
     """The article's document is stored (or its message dead-lettered): stop watching it."""
+    settle_many(client, [link_url])
+
+
+def settle_many(client: redis.Redis, link_urls: list[str]) -> None:
+    """``settle`` for the articles of one bulk request, in one transaction."""
+    if not link_urls:
+        return
     pipe = client.pipeline(transaction=True)
-    pipe.hdel(PENDING_KEY, link_url)
-    pipe.zrem(DEADLINES_KEY, link_url)
+    pipe.hdel(PENDING_KEY, *link_urls)
+    pipe.zrem(DEADLINES_KEY, *link_urls)
     pipe.execute()
 
 

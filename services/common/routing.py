@@ -18,6 +18,7 @@ TASK_CLASSIFY_ARTICLE = "bri.classify.classify_article"
 TASK_INDEX_ARTICLE = "bri.index.index_article"
 TASK_PAIRING_NEW = "bri.alerts.pairing_new"
 TASK_ARTICLE_INDEXED = "bri.alerts.article_indexed"
+TASK_ALERT_EVENTS = "bri.alerts.alert_events"
 TASK_DELIVER_ALERT = "bri.alerts.deliver_alert"
 
 TASK_QUEUES: dict[str, str] = {
@@ -31,6 +32,7 @@ TASK_QUEUES: dict[str, str] = {
     TASK_INDEX_ARTICLE: QUEUE_INDEX,
     TASK_PAIRING_NEW: QUEUE_ALERTS,
     TASK_ARTICLE_INDEXED: QUEUE_ALERTS,
+    TASK_ALERT_EVENTS: QUEUE_ALERTS,
     TASK_DELIVER_ALERT: QUEUE_ALERTS,
 }
 

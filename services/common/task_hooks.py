@@ -66,14 +66,22 @@ def payload_context(args: Any) -> dict[str, Any]:
     }
 
 
-def is_about_one_article(args: Any) -> bool:
-    """Article messages (article.* and page.* schemas) and feed entries queued for fetching
-    (no schema)."""
+def articles_in(args: Any) -> int:
+    """How many articles a message carries: one for article messages (article.* and page.*
+    schemas) and feed entries queued for fetching (no schema); for a batch of alert
+    events, its article.indexed events; none for anything else."""
     payload = args[0] if args and isinstance(args[0], dict) else None
     if payload is None:
-        return False
+        return 0
     schema = payload.get("schema")
-    return str(schema).startswith(("article.", "page.")) if schema else "url" in payload
+    if schema == "alert.events":
+        events = payload.get("events")
+        if not isinstance(events, list):
+            return 0
+        return sum(1 for e in events if isinstance(e, dict) and e.get("schema") == "article.indexed")
+    if schema:
+        return 1 if str(schema).startswith(("article.", "page.")) else 0
+    return 1 if "url" in payload else 0
 
 
 def _stamp_enqueue_time(headers: dict[str, Any] | None = None, **_: Any) -> None:
@@ -116,8 +124,9 @@ def _on_task_end(task_id: str, task: Any, args: Any = None, state: str | None = 
     outcome = OUTCOMES.get(state or "", str(state).lower())
     children = _metrics_for(stage, task.name, outcome)
     children.tasks.inc()
-    if is_about_one_article(args):
-        children.articles.inc()
+    articles = articles_in(args)
+    if articles:
+        children.articles.inc(articles)
     if started is not None:
         children.duration.observe(time.perf_counter() - started)
     _finished.add(stage, outcome)

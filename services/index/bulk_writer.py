@@ -4,6 +4,11 @@ Each index task submits its document and waits for the outcome of the bulk reque
 carried it; only then is its message acknowledged. A burst of articles becomes a few
 bulk requests instead of one request per article, with no message acknowledged before
 its document is written.
+
+What has to follow a stored document before its message may be acknowledged (recording
+pairings, telling the alerts stage) runs once per bulk request in ``on_stored``, over
+every document of the request, so that follow-up costs one round of messages per flush
+rather than one per article.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -28,14 +34,22 @@ class _Pending:
     doc_id: str
     document: dict[str, Any]
     version: int
+    context: Any = None
     future: Future[str] = field(default_factory=Future)
+
+
+OnStored = Callable[[list[Any]], None]
 
 
 class BulkWriter:
     def __init__(
-        self, es: Elasticsearch, index: str, max_docs: int = 200, max_wait_ms: int = 50
+        self, es: Elasticsearch, index: str, max_docs: int = 200, max_wait_ms: int = 50,
+        on_stored: OnStored | None = None,
     ) -> None:
+        """``on_stored`` gets the contexts of a request's stored documents before any waiter
+        is told; if it raises, every one of them gets that error instead of its result."""
         self.es = es
+        self.on_stored = on_stored
         self.index = index
         self.max_docs = max_docs
         self.max_wait = max_wait_ms / 1000
@@ -45,17 +59,22 @@ class BulkWriter:
         self._flusher.start()
         self.bulk_requests = 0
 
-    def submit(self, doc_id: str, document: dict[str, Any], version: int) -> Future[str]:
-        item = _Pending(doc_id, document, version)
+    def submit(
+        self, doc_id: str, document: dict[str, Any], version: int, context: Any = None
+    ) -> Future[str]:
+        item = _Pending(doc_id, document, version, context)
         with self._lock:
             self._pending.append(item)
             self._lock.notify()
         return item.future
 
-    def write(self, doc_id: str, document: dict[str, Any], version: int, timeout: float) -> str:
+    def write(
+        self, doc_id: str, document: dict[str, Any], version: int, timeout: float,
+        context: Any = None,
+    ) -> str:
         """Submit and wait; returns "created", "updated" or "stale" (a newer one is stored)."""
         try:
-            return self.submit(doc_id, document, version).result(timeout=timeout)
+            return self.submit(doc_id, document, version, context).result(timeout=timeout)
         except FutureTimeout as exc:
             raise DependencyDownError(
                 f"Elasticsearch did not answer a bulk request within {timeout:.0f}s"
@@ -118,13 +137,21 @@ class BulkWriter:
             for item in batch:
                 item.future.set_exception(error)
             return
+        stored: list[tuple[_Pending, str]] = []
         for item in batch:
             try:
-                item.future.set_result(_result_of(outcome.get(item.doc_id), item.doc_id))
-            except PermanentError as exc:
+                stored.append((item, _result_of(outcome.get(item.doc_id), item.doc_id)))
+            except (PermanentError, TransientError) as exc:
                 item.future.set_exception(exc)
-            except TransientError as exc:
-                item.future.set_exception(exc)
+        if self.on_stored is not None and stored:
+            try:
+                self.on_stored([item.context for item, _ in stored])
+            except Exception as exc:
+                for item, _ in stored:
+                    item.future.set_exception(exc)
+                return
+        for item, result in stored:
+            item.future.set_result(result)
 
 
 def _result_of(result: dict[str, Any] | None, doc_id: str) -> str:

@@ -10,7 +10,7 @@ which a redelivery repeats unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -53,6 +53,15 @@ class PairingStats:
     articles: int
 
 
+def _wanted(links: Iterable[tuple[str, str, list[str]]]) -> dict[str, tuple[str, str, str | None]]:
+    wanted: dict[str, tuple[str, str, str | None]] = {}
+    for province, country, sectors in links:
+        wanted[pairing_key(province, country)] = (province, country, None)
+        for sector in sectors:
+            wanted[pairing_key(province, country, sector)] = (province, country, sector)
+    return wanted
+
+
 class PairingRegistry:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
@@ -65,36 +74,56 @@ class PairingRegistry:
         Returns the pairings (with or without sector) whose first article is this one,
         including on a redelivery, so the caller can announce any it has not announced yet.
         """
-        stamp = seen_at.timestamp()
-        wanted: dict[str, tuple[str, str, str | None]] = {}
-        for province, country, sectors in links:
-            wanted[pairing_key(province, country)] = (province, country, None)
-            for sector in sectors:
-                wanted[pairing_key(province, country, sector)] = (province, country, sector)
-        if not wanted:
-            return []
+        return self.record_many([(article_id, links, seen_at)])[0]
+
+    def record_many(
+        self, articles: Sequence[tuple[str, Iterable[tuple[str, str, list[str]]], datetime]]
+    ) -> list[list[FirstSeen]]:
+        """``record`` for several articles in one round trip; one list per article, in order.
+
+        Each pairing is still decided on its own by HSETNX: when two articles of the batch
+        report the same new pairing, the earlier one in the batch is its first article.
+        """
+        per_article: list[tuple[str, dict[str, tuple[str, str, str | None]]]] = []
         pipe = self.client.pipeline(transaction=False)
-        for key, (province, country, sector) in wanted.items():
-            hkey = _hash_key(key)
-            # The decision: exactly one article ever sets first_article. GT on the zset
-            # keeps the latest time and still adds a pairing seen for the first time.
-            pipe.hsetnx(hkey, "first_article", article_id)
-            pipe.hsetnx(hkey, "first_seen", stamp)
-            pipe.hsetnx(hkey, "province", province)
-            pipe.hsetnx(hkey, "country", country)
-            pipe.hsetnx(hkey, "sector", sector or "")
-            pipe.sadd(_articles_key(key), article_id)
-            pipe.zadd(LAST_SEEN_KEY, {key: stamp}, gt=True)
-            pipe.sadd(PAIRINGS_KEY, key)
-            pipe.hmget(hkey, "first_article", "announced")
-        results = pipe.execute()
+        for article_id, links, seen_at in articles:
+            wanted = _wanted(links)
+            per_article.append((article_id, wanted))
+            stamp = seen_at.timestamp()
+            for key, (province, country, sector) in wanted.items():
+                hkey = _hash_key(key)
+                # The decision: exactly one article ever sets first_article. GT on the zset
+                # keeps the latest time and still adds a pairing seen for the first time.
+                pipe.hsetnx(hkey, "first_article", article_id)
+                pipe.hsetnx(hkey, "first_seen", stamp)
+                pipe.hsetnx(hkey, "province", province)
+                pipe.hsetnx(hkey, "country", country)
+                pipe.hsetnx(hkey, "sector", sector or "")
+                pipe.sadd(_articles_key(key), article_id)
+                pipe.zadd(LAST_SEEN_KEY, {key: stamp}, gt=True)
+                pipe.sadd(PAIRINGS_KEY, key)
+                pipe.hmget(hkey, "first_article", "announced")
+        results = pipe.execute() if len(pipe) else []
         per_key = 9  # commands queued per pairing above
-        firsts = []
-        for index, (key, (province, country, sector)) in enumerate(wanted.items()):
-            first_article, announced = results[index * per_key + per_key - 1]
-            if first_article == article_id:
-                firsts.append(FirstSeen(key, province, country, sector, bool(announced)))
-        return firsts
+        firsts_by_article: list[list[FirstSeen]] = []
+        position = 0
+        for article_id, wanted in per_article:
+            firsts = []
+            for key, (province, country, sector) in wanted.items():
+                first_article, announced = results[position + per_key - 1]
+                position += per_key
+                if first_article == article_id:
+                    firsts.append(FirstSeen(key, province, country, sector, bool(announced)))
+            firsts_by_article.append(firsts)
+        return firsts_by_article
+
+    def mark_announced_many(self, keys: Iterable[str]) -> None:
+        """``mark_announced`` for several pairings in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hset(_hash_key(key), "announced", 1)
+        if len(pipe):
+            pipe.execute()
 
     def mark_announced(self, key: str) -> None:
         """Set once the "new pairing" event is sent; a redelivery then stays quiet."""

@@ -41,23 +41,34 @@ def writer() -> BulkWriter:
                 alias = ensure_index(es, settings)
             except TransportError as exc:
                 raise DependencyDownError(f"Elasticsearch unreachable: {exc}") from exc
-            _writer = BulkWriter(es, alias, settings.bulk_max_docs, settings.bulk_max_wait_ms)
+            _writer = BulkWriter(
+                es, alias, settings.bulk_max_docs, settings.bulk_max_wait_ms, on_stored=_after_stored
+            )
         return _writer
+
+
+def _after_stored(messages: list[contracts.ArticleClassified]) -> None:
+    """Once a bulk request has stored these articles, before any of their messages is acked.
+
+    Only then, so an alert never points at a missing article; all of them at once, so the
+    alerts stage gets one message per flush and the ledger one transaction.
+    """
+    client = redis_client()
+    try:
+        announce(client, messages, lambda task, body: send_to_stage(app, task, body))
+        inflight.settle_many(client, [message.article.url for message in messages])
+    except redis.RedisError as exc:
+        raise TransientError(f"Redis unreachable while recording pairings: {exc}") from exc
 
 
 @app.task(name=TASK_INDEX_ARTICLE, base=ReliableTask)
 def index_article(payload: dict[str, Any]) -> str:
     message = contracts.load(contracts.ArticleClassified, payload)
-    result = writer().write(
+    # Returns once the document is stored and its bulk request's follow-up (_after_stored) done.
+    return writer().write(
         message.article.article_id,
         to_document(message),
         document_version(message),
         timeout=get_settings().elasticsearch_timeout_seconds * 2,
+        context=message,
     )
-    # Only once the document is stored, so an alert never points at a missing article.
-    try:
-        announce(redis_client(), message, lambda task, body: send_to_stage(app, task, body))
-        inflight.settle(redis_client(), message.article.url)
-    except redis.RedisError as exc:
-        raise TransientError(f"Redis unreachable while recording pairings: {exc}") from exc
-    return result

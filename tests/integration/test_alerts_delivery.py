@@ -20,7 +20,7 @@ from services.alerts.subscriptions import SubscriptionInput, SubscriptionStore, 
 from services.cli.pipeline_status import wait_until_idle
 from services.cli.workers import WorkerGroup, WorkerSpec
 from services.common import contracts, dead_letter
-from services.common.routing import QUEUE_ALERTS, TASK_DELIVER_ALERT, TASK_PAIRING_NEW
+from services.common.routing import QUEUE_ALERTS, TASK_ALERT_EVENTS, TASK_DELIVER_ALERT
 from tests.alert_receivers import SmtpServer, WebhookReceiver
 
 pytestmark = pytest.mark.integration
@@ -83,6 +83,17 @@ def _event() -> dict:  # type: ignore[type-arg]
     ))
 
 
+def _batch() -> dict:  # type: ignore[type-arg]
+    """The index stage's message for one bulk request: the new pairing beside the article's
+    own event (which this subscription, wanting new pairings only, does not match)."""
+    pairing = contracts.load(contracts.PairingEvent, _event())
+    article = contracts.ArticleEvent(
+        event_id="article.indexed:a1", article=pairing.article, provinces=["Gansu"],
+        countries=["KZ"], sectors=["nonferrous-metals"], relevant=True,
+    )
+    return contracts.dump(contracts.AlertEvents(events=[pairing, article]))
+
+
 def test_a_redelivered_event_reaches_each_channel_once_with_two_workers(
     two_alert_workers, webhook, smtp, redis_db, settings  # type: ignore[no-untyped-def]
 ) -> None:
@@ -90,7 +101,7 @@ def test_a_redelivered_event_reaches_each_channel_once_with_two_workers(
 
     sub = _subscription(redis_db, webhook.url, settings)
     for _ in range(2):  # the same message twice, as after a broker redelivery
-        alerts_app.send_task(TASK_PAIRING_NEW, args=[_event()], queue=QUEUE_ALERTS)
+        alerts_app.send_task(TASK_ALERT_EVENTS, args=[_batch()], queue=QUEUE_ALERTS)
     assert webhook.wait_for(1, timeout=30)
     assert smtp.wait_for(1, timeout=30)
     assert wait_until_idle(redis_db, timeout=30)
@@ -119,7 +130,7 @@ def test_a_webhook_that_keeps_failing_is_dead_lettered_then_replayed(
 
     webhook.status = 503
     _subscription(redis_db, webhook.url, settings)
-    alerts_app.send_task(TASK_PAIRING_NEW, args=[_event()], queue=QUEUE_ALERTS)
+    alerts_app.send_task(TASK_ALERT_EVENTS, args=[_batch()], queue=QUEUE_ALERTS)
     assert wait_until_idle(redis_db, timeout=60)
     retries = settings.task_max_retries
     assert len(webhook.posts) == retries + 1  # first try and each retry, with backoff
@@ -154,7 +165,7 @@ def test_an_alert_in_flight_when_its_worker_is_killed_is_delivered_by_the_next_w
     second = _alerts_worker("alerts-next")
     try:
         first.start()
-        alerts_app.send_task(TASK_PAIRING_NEW, args=[_event()], queue=QUEUE_ALERTS)
+        alerts_app.send_task(TASK_ALERT_EVENTS, args=[_batch()], queue=QUEUE_ALERTS)
         assert receiver.wait_for(1, timeout=30)
         first.processes["alerts-doomed"].kill()  # mid-send: no ack, no confirmation
         first.processes["alerts-doomed"].wait()
@@ -175,3 +186,20 @@ def test_an_alert_in_flight_when_its_worker_is_killed_is_delivered_by_the_next_w
         first.stop()
         second.stop()
         receiver.close()
+
+
+def test_a_batch_and_an_old_single_event_message_for_one_event_make_one_atom_entry(
+    redis_db, settings  # type: ignore[no-untyped-def]
+) -> None:
+    from services.alerts.worker import alert_events, pairing_new
+
+    data = prepare(SubscriptionInput.model_validate({
+        "filter": {"countries": ["KZ"]}, "events": ["pairing.new"], "channels": {"atom": True},
+    }), settings.webhook_allowed_hosts)
+    sub = SubscriptionStore(redis_db).create("ana", data)
+    # A message an index stage of an earlier release queued, then the batch of the new one.
+    assert pairing_new(_event()) == 1
+    assert alert_events(_batch()) == 1
+    assert alert_events(_batch()) == 1  # redelivered
+    entries = alert_log.recent(redis_db, sub.id)
+    assert [entry["event_id"] for entry in entries] == ["pairing.new:Gansu|KZ"]

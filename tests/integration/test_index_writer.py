@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from services.common.errors import PermanentError
+from services.common.errors import PermanentError, TransientError
 from services.index.bulk_writer import BulkWriter
 from services.index.documents import document_version, to_document
 from tests.builders import classified
 
 
 def _write(writer: BulkWriter, message) -> str:  # type: ignore[no-untyped-def]
-    return writer.write(message.article.article_id, to_document(message), document_version(message), 30)
+    return writer.write(
+        message.article.article_id,
+        to_document(message),
+        document_version(message),
+        30,
+        context=message.article.article_id,
+    )
 
 
 def _count(es, settings) -> int:  # type: ignore[no-untyped-def]
@@ -59,3 +67,52 @@ def test_a_document_the_mapping_refuses_is_a_permanent_error(es, settings) -> No
     document["unexpected_field"] = "x"
     with pytest.raises(PermanentError, match="rejected by Elasticsearch"):
         writer.write("bad-doc", document, 1, 30)
+
+
+def test_what_follows_a_bulk_request_runs_once_for_all_its_documents_before_any_waiter(
+    es,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    calls: list[list[Any]] = []
+    lock = threading.Lock()
+
+    def on_stored(contexts: list[Any]) -> None:
+        with lock:
+            calls.append(contexts)
+
+    writer = BulkWriter(es, settings.index_alias, max_docs=100, max_wait_ms=200, on_stored=on_stored)
+    messages = [classified(url=f"https://news.example/story-{i}.html") for i in range(40)]
+
+    def write_and_check(message) -> bool:  # type: ignore[no-untyped-def]
+        _write(writer, message)
+        with lock:  # its request's follow-up has already run when a writer is released
+            return any(message.article.article_id in contexts for contexts in calls)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert all(pool.map(write_and_check, messages))
+    assert len(calls) == writer.bulk_requests < 20
+    assert sorted(c for contexts in calls for c in contexts) == sorted(m.article.article_id for m in messages)
+
+
+def test_a_failing_follow_up_fails_every_write_of_the_request_and_skips_refused_documents(
+    es,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    seen: list[list[Any]] = []
+
+    def on_stored(contexts: list[Any]) -> None:
+        seen.append(contexts)
+        raise TransientError("Redis unreachable while recording pairings")
+
+    writer = BulkWriter(es, settings.index_alias, max_docs=10, max_wait_ms=300, on_stored=on_stored)
+    good = classified()
+    bad = to_document(classified(url="https://news.example/bad.html"))
+    bad["unexpected_field"] = "x"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        stored = pool.submit(_write, writer, good)
+        refused = pool.submit(writer.write, "bad-doc", bad, 1, 30, "bad-doc")
+        with pytest.raises(TransientError, match="Redis unreachable"):
+            stored.result()
+        with pytest.raises(PermanentError, match="rejected by Elasticsearch"):
+            refused.result()
+    assert seen == [[good.article.article_id]]

@@ -11,7 +11,7 @@ import pytest
 
 from services.common import log_context
 from services.common.log_format import JsonFormatter
-from services.common.task_hooks import is_about_one_article, payload_context
+from services.common.task_hooks import articles_in, payload_context
 from tests.builders import classified
 
 
@@ -69,6 +69,20 @@ def test_context_is_read_from_every_article_payload_shape() -> None:
     assert payload_context([fetched])["article_id"] == message.article.article_id
     assert payload_context([as_classified])["article_id"] == message.article.article_id
     assert payload_context([link])["feed_url"] == "https://news.example/feed.xml"
-    assert all(is_about_one_article([p]) for p in (fetched, as_classified, link))
-    assert not is_about_one_article([{"schema": "pairing.new", "article": {"article_id": "x"}}])
-    assert not is_about_one_article(["https://news.example/feed.xml"])
+    assert [articles_in([p]) for p in (fetched, as_classified, link)] == [1, 1, 1]
+    assert articles_in([{"schema": "pairing.new", "article": {"article_id": "x"}}]) == 0
+    assert articles_in(["https://news.example/feed.xml"]) == 0
+
+
+def test_a_batch_of_alert_events_counts_each_article_it_announces() -> None:
+    article = {"article_id": "x", "title": "t", "url": "https://news.example/x"}
+    batch = {
+        "schema": "alert.events",
+        "version": 1,
+        "events": [
+            {"schema": "pairing.new", "event_id": "pairing.new:Gansu|KZ", "article": article},
+            {"schema": "article.indexed", "event_id": "article.indexed:x", "article": article},
+            {"schema": "article.indexed", "event_id": "article.indexed:y", "article": article},
+        ],
+    }
+    assert articles_in([batch]) == 2
