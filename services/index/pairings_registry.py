@@ -66,22 +66,17 @@ class PairingRegistry:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
 
-    def record(
-        self, article_id: str, links: Iterable[tuple[str, str, list[str]]], seen_at: datetime
-    ) -> list[FirstSeen]:
-        """Record the article against each (province, country, sectors) link it reports.
-
-        Returns the pairings (with or without sector) whose first article is this one,
-        including on a redelivery, so the caller can announce any it has not announced yet.
-        """
-        return self.record_many([(article_id, links, seen_at)])[0]
-
     def record_many(
         self, articles: Sequence[tuple[str, Iterable[tuple[str, str, list[str]]], datetime]]
     ) -> list[list[FirstSeen]]:
-        """``record`` for several articles in one round trip; one list per article, in order.
+        """Record each article against each (province, country, sectors) link it reports,
+        in one round trip.
 
-        Each pairing is still decided on its own by HSETNX: when two articles of the batch
+        Returns, per article and in order, the pairings (with or without sector) whose
+        first article it is, including on a redelivery, so the caller can announce any it
+        has not announced yet.
+
+        Each pairing is decided on its own by HSETNX: when two articles of the batch
         report the same new pairing, the earlier one in the batch is its first article.
         """
         per_article: list[tuple[str, dict[str, tuple[str, str, str | None]]]] = []
@@ -118,16 +113,13 @@ class PairingRegistry:
         return firsts_by_article
 
     def mark_announced_many(self, keys: Iterable[str]) -> None:
-        """``mark_announced`` for several pairings in one round trip."""
+        """Set once the pairings' "new pairing" events are sent (one round trip); a
+        redelivery then stays quiet."""
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
             pipe.hset(_hash_key(key), "announced", 1)
         if len(pipe):
             pipe.execute()
-
-    def mark_announced(self, key: str) -> None:
-        """Set once the "new pairing" event is sent; a redelivery then stays quiet."""
-        self.client.hset(_hash_key(key), "announced", 1)
 
     def stats(self, province: str, country: str, sector: str | None = None) -> PairingStats | None:
         key = pairing_key(province, country, sector)
