@@ -9,6 +9,7 @@ Connected once by the app factory, so a new task gets all of it with no code of 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -107,15 +108,9 @@ class _TaskMetrics:
         self.duration = metrics.TASK_DURATION.labels(stage=stage, task=task)
 
 
-_task_metrics: dict[tuple[str, str, str], _TaskMetrics] = {}
-
-
+@functools.cache
 def _metrics_for(stage: str, task: str, outcome: str) -> _TaskMetrics:
-    key = (stage, task, outcome)
-    found = _task_metrics.get(key)
-    if found is None:
-        found = _task_metrics.setdefault(key, _TaskMetrics(stage, task, outcome))
-    return found
+    return _TaskMetrics(stage, task, outcome)
 
 
 def _on_task_end(task_id: str, task: Any, args: Any = None, state: str | None = None, **_: Any) -> None:
