@@ -91,13 +91,15 @@ class Classifier:
             china_abroad = _china_abroad_sentences(sentences)
         links = [link for found in rule_links.values() for link in found]
         if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
-            doc, candidates = self._candidates(document, folded, entities, sentences, lines,
-                                               matches.cues, rule_links, len(prefix))
-            features = self.candidates.features
-            if scored is not None:
-                scored.extend((c, features.features(doc, c)) for c in candidates)
-            if self.pairing_model is not None:
-                links = self.pairing_model.links(features, doc, candidates, sector_mentions)
+            read = self._candidates(document, folded, entities, sentences, lines,
+                                    matches.cues, rule_links, len(prefix))
+            if read is not None:  # without candidates there are no rule links either
+                doc, candidates = read
+                features = self.candidates.features
+                if scored is not None:
+                    scored.extend((c, features.features(doc, c)) for c in candidates)
+                if self.pairing_model is not None:
+                    links = self.pairing_model.links(features, doc, candidates, sector_mentions)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
@@ -127,7 +129,7 @@ class Classifier:
         self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
         lines: dict[int, list[tuple[int, int]]], cues: list[Mention],
         rule_links: dict[str, list[Link]], title_end: int,
-    ) -> tuple[Document, list[Candidate]]:
+    ) -> tuple[Document, list[Candidate]] | None:
         places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
         # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
         made = self.foreign_places.made

@@ -45,18 +45,23 @@ class Candidate:
     @property
     def start(self) -> int:
         """Start of the evidence: the first rule link's, else the first sentence's."""
-        if self.links:
-            return min(link.start for links in self.links.values() for link in links)
+        first = self._first_link()
+        if first is not None:
+            return first.start
         return min(self.province_sentence[0], self.country_sentence[0])
 
     @property
     def end(self) -> int:
-        if self.links:
-            first = min(
-                (link for links in self.links.values() for link in links), key=lambda link: link.start
-            )
+        first = self._first_link()
+        if first is not None:
             return first.end
         return max(self.province_sentence[1], self.country_sentence[1])
+
+    def _first_link(self) -> Link | None:
+        return min(
+            (link for links in self.links.values() for link in links),
+            key=lambda link: link.start, default=None,
+        )
 
 
 def generate(

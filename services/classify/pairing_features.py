@@ -19,6 +19,7 @@ from typing import Any
 import ahocorasick_rs
 
 from services.classify.actors import ActorLinker
+from services.classify.automata import Automaton
 from services.classify.gazetteer import COOPERATION, COUNTRY, PROVINCE, RELEVANCE
 from services.classify.matcher import Mention
 from services.classify.pairing_candidates import Candidate
@@ -75,6 +76,9 @@ class Document:
         cues: list[Mention],
         title_end: int,
     ) -> None:
+        """``places``: province and country mentions in text order, ``place_starts`` their
+        starts; ``foreign``: the ids of those that are foreign regions or cities standing
+        for their country."""
         self.text = text
         self.foreign = foreign
         self.folded = folded
@@ -115,26 +119,11 @@ class PairingFeatures:
                 words.append(phrase)
                 self._word_class.append(name)
         self.class_names = list(spec["cue_classes"])
-        self._automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._automaton = Automaton(words, ahocorasick_rs.MatchKind.Standard)
         self.company_words = frozenset(spec["company_words"])
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.actors = actors
-
-    def document(
-        self,
-        text: str,
-        folded: str,
-        places: list[Mention],
-        place_starts: list[int],
-        foreign: set[int],
-        cues: list[Mention],
-        title_end: int,
-    ) -> Document:
-        """``places``: province and country mentions in text order, ``place_starts`` their
-        starts; ``foreign``: the ids of those that are foreign regions or cities standing
-        for their country."""
-        return Document(text, folded, places, place_starts, foreign, cues, title_end)
 
     def _classes(self, doc: Document, low: int, high: int) -> dict[str, list[int]]:
         """Where each cue-word class is found in ``folded[low:high]``; candidates of one
@@ -143,9 +132,7 @@ class PairingFeatures:
         if found is None:
             found = {}
             word_class = self._word_class
-            for index, start, _end in self._automaton.find_matches_as_indexes(
-                doc.folded[low:high], overlapping=True
-            ):
+            for index, start, _end in self._automaton.find(doc.folded[low:high], overlapping=True):
                 found.setdefault(word_class[index], []).append(low + start)
             for starts in found.values():
                 starts.sort()

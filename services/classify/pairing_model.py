@@ -44,11 +44,14 @@ class PairingCandidates:
         cues: list[Mention],
         rule_links: dict[str, list[Link]],
         title_end: int,
-    ) -> tuple[Document, list[Candidate]]:
+    ) -> tuple[Document, list[Candidate]] | None:
+        """The document's candidates and what they share; None when it has none (most
+        articles naming a province and a country state no link anywhere near)."""
         starts = [m.start for m in places]
         candidates = generate(text, places, starts, lines, rule_links, self.window)
-        doc = self.features.document(text, folded, places, starts, foreign, cues, title_end)
-        return doc, candidates
+        if not candidates:
+            return None
+        return Document(text, folded, places, starts, foreign, cues, title_end), candidates
 
 
 class PairingModel:

@@ -131,12 +131,15 @@ def test_deciding_without_side_features_when_they_cannot_matter_changes_no_decis
 
     def compare(*args):  # type: ignore[no-untyped-def]
         nonlocal checked
-        doc, candidates = original(*args)
+        read = original(*args)
+        if read is None:
+            return None
+        doc, candidates = read
         for candidate in candidates:
             full = model.accepts(features.features(doc, candidate))
             assert model._accepts(features, doc, candidate) == full, candidate
             checked += 1
-        return doc, candidates
+        return read
 
     classifier._candidates = compare  # type: ignore[method-assign]
     try:
