@@ -16,12 +16,11 @@ def run_demo(query: str, port: int) -> int:
     from services.cli.workers import WorkerGroup, worker_specs
     from services.common.celery_app import redis_client
     from services.common.es_client import elasticsearch_client
-    from services.common.routing import TASK_FETCH_ARTICLE
     from services.devservices import elasticsearch_node, redis_server
     from services.index.schema import ensure_index
     from services.ingest.feed_registry import FeedRegistry
     from services.ingest.poller import poll_feed
-    from services.ingest.worker import app as ingest_app
+    from services.ingest.worker import send_links
     from services.samplefeeds.server import start_sample_server
     from services.search.query import SearchRequest, build_query
 
@@ -49,7 +48,7 @@ def run_demo(query: str, port: int) -> int:
             for url in feeds_server.feed_urls:
                 outcome = poll_feed(
                     url, registry, settings,
-                    send_entry=lambda m: ingest_app.send_task(TASK_FETCH_ARTICLE, args=[m]),
+                    send_entries=send_links,
                 )
                 detail = outcome.error or f"{outcome.new_entries} new article(s)"
                 typer.echo(f"    {outcome.status:>12}  {url}  {detail}")

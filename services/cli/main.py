@@ -230,10 +230,9 @@ def feeds_export(
 def poll() -> None:
     """Poll every feed once now; new articles go to the workers' queues."""
     from services.common.celery_app import redis_client
-    from services.common.routing import TASK_FETCH_ARTICLE
     from services.ingest.feed_registry import FeedRegistry
     from services.ingest.poller import poll_feed
-    from services.ingest.worker import app as ingest_app
+    from services.ingest.worker import send_links
 
     settings = get_settings()
     registry = FeedRegistry(redis_client())
@@ -243,7 +242,7 @@ def poll() -> None:
     for feed in feeds:
         outcome = poll_feed(
             feed.url, registry, settings,
-            send_entry=lambda m: ingest_app.send_task(TASK_FETCH_ARTICLE, args=[m]),
+            send_entries=send_links,
         )
         detail = outcome.error or f"{outcome.new_entries} new article(s)"
         typer.echo(f"{outcome.status:>12}  {feed.url}  {detail}")

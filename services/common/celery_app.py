@@ -102,29 +102,42 @@ class ReliableTask(Task):
     def on_failure(
         self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
-        letter = dead_letter.DeadLetter(
-            id=task_id,
-            task=self.name,
-            queue=TASK_QUEUES.get(self.name, "celery"),
-            args=list(args or []),
-            kwargs=dict(kwargs or {}),
-            error_type=type(exc).__name__,
-            error=str(exc),
-            retries=self.request.retries,
-            failed_at=dead_letter.now(),
-        )
-        try:
-            dead_letter.record(redis_client(), letter)
-            # The dead-letter list answers for the article now; the ledger stops re-sending.
-            link = inflight.link_of_task_args(letter.args)
-            if link is not None:
-                inflight.settle(redis_client(), link)
-            log.warning("task %s %s dead-lettered: %s", self.name, task_id, exc)
-        except redis.RedisError:
-            # Without Redis the message cannot be parked; re-raising keeps it unacked
-            # so the broker redelivers it once Redis is back.
-            log.exception("could not dead-letter task %s %s", self.name, task_id)
-            raise
+        park_failed(self.name, task_id, list(args or []), dict(kwargs or {}), exc,
+                    self.request.retries)
+
+
+def park_failed(
+    task_name: str, task_id: str, args: list[Any], kwargs: dict[str, Any], exc: Exception,
+    retries: int,
+) -> None:
+    """Keep a message that failed for good in the dead-letter list, and settle its article.
+
+    A task's own failures come here, and so do the links of a batch that fail
+    permanently, recorded as the single-link message that a replay runs again.
+    """
+    letter = dead_letter.DeadLetter(
+        id=task_id,
+        task=task_name,
+        queue=TASK_QUEUES.get(task_name, "celery"),
+        args=args,
+        kwargs=kwargs,
+        error_type=type(exc).__name__,
+        error=str(exc),
+        retries=retries,
+        failed_at=dead_letter.now(),
+    )
+    try:
+        dead_letter.record(redis_client(), letter)
+        # The dead-letter list answers for the article now; the ledger stops re-sending.
+        link = inflight.link_of_task_args(letter.args)
+        if link is not None:
+            inflight.settle(redis_client(), link)
+        log.warning("task %s %s dead-lettered: %s", task_name, task_id, exc)
+    except redis.RedisError:
+        # Without Redis the message cannot be parked; re-raising keeps it unacked
+        # so the broker redelivers it once Redis is back.
+        log.exception("could not dead-letter task %s %s", task_name, task_id)
+        raise
 
 
 def send_to_stage(app: Celery, task_name: str, payload: dict[str, Any]) -> None:
@@ -145,6 +158,8 @@ def publish_options(app: Celery, payload: dict[str, Any]) -> dict[str, Any]:
     subject = payload.get("event_id") or article.get("article_id") or article.get("url") or ""
     if isinstance(payload.get("events"), list):
         subject = f"{len(payload['events'])} events"
+    if isinstance(payload.get("links"), list):
+        subject = f"{len(payload['links'])} links"
     options: dict[str, Any] = {
         # A feed entry queued for fetching has no schema; it is a link.
         "argsrepr": f"[<{payload.get('schema') or 'link'} {subject}>]",

@@ -115,7 +115,12 @@ def time_step(stage: str, step: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _step_histogram(stage, step).observe(time.perf_counter() - started)
+        observe_step(stage, step, time.perf_counter() - started)
+
+
+def observe_step(stage: str, step: str, seconds: float) -> None:
+    """Record one step's duration measured by the caller (a step that ends on another thread)."""
+    _step_histogram(stage, step).observe(seconds)
 
 
 def process_registry() -> CollectorRegistry:

@@ -11,7 +11,8 @@ QUEUE_ALERTS = "alerts"
 TASK_POLL_DUE_FEEDS = "bri.ingest.poll_due_feeds"
 TASK_POLL_FEED = "bri.ingest.poll_feed"
 TASK_POLL_FEEDS = "bri.ingest.poll_feeds"
-TASK_FETCH_ARTICLE = "bri.ingest.fetch_article"
+TASK_FETCH_ARTICLE = "bri.ingest.fetch_article"  # one link (and its retries)
+TASK_FETCH_ARTICLES = "bri.ingest.fetch_articles"  # a batch of links, fetched concurrently
 TASK_RESEND_STALLED = "bri.ingest.resend_stalled"
 TASK_EXTRACT_PAGE = "bri.ingest.extract_page"
 TASK_CLASSIFY_ARTICLE = "bri.classify.classify_article"
@@ -26,6 +27,7 @@ TASK_QUEUES: dict[str, str] = {
     TASK_POLL_FEED: QUEUE_INGEST,
     TASK_POLL_FEEDS: QUEUE_INGEST,
     TASK_FETCH_ARTICLE: QUEUE_INGEST,
+    TASK_FETCH_ARTICLES: QUEUE_INGEST,
     TASK_RESEND_STALLED: QUEUE_INGEST,
     TASK_EXTRACT_PAGE: QUEUE_EXTRACT,
     TASK_CLASSIFY_ARTICLE: QUEUE_CLASSIFY,

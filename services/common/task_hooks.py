@@ -70,7 +70,8 @@ def payload_context(args: Any) -> dict[str, Any]:
 def articles_in(args: Any) -> int:
     """How many articles a message carries: one for article messages (article.* and page.*
     schemas) and feed entries queued for fetching (no schema); for a batch of alert
-    events, its article.indexed events; none for anything else."""
+    events, its article.indexed events; none for anything else (a batch of links counts
+    each link with its own outcome, ``count_articles``)."""
     payload = args[0] if args and isinstance(args[0], dict) else None
     if payload is None:
         return 0
@@ -111,6 +112,18 @@ class _TaskMetrics:
 @functools.cache
 def _metrics_for(stage: str, task: str, outcome: str) -> _TaskMetrics:
     return _TaskMetrics(stage, task, outcome)
+
+
+@functools.cache
+def _articles_for(stage: str, outcome: str) -> Any:
+    return metrics.ARTICLES.labels(stage=stage, outcome=outcome)
+
+
+def count_articles(stage: str, outcomes: dict[str, int]) -> None:
+    """Count articles by outcome for a task whose articles do not share its outcome."""
+    for outcome, articles in outcomes.items():
+        if articles:
+            _articles_for(stage, outcome).inc(articles)
 
 
 def _on_task_end(task_id: str, task: Any, args: Any = None, state: str | None = None, **_: Any) -> None:

@@ -6,7 +6,9 @@ shared async client, ``extract_page`` in the extract worker's processes, one per
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, as_completed
 from datetime import datetime
 
 from bs4 import BeautifulSoup
@@ -43,9 +45,40 @@ def page_limits(settings: Settings) -> http_fetch.FetchLimits:
 PageFetch = Callable[[str, http_fetch.FetchLimits], http_fetch.FetchResult]
 
 
+# Starts one page's GET and returns at once (``AsyncFetcher.submit``).
+PageSubmit = Callable[[str, http_fetch.FetchLimits], Future[http_fetch.FetchResult]]
+
+
 def download_page(link: ArticleLink, settings: Settings, fetch: PageFetch = http_fetch.fetch) -> PageFetched:
     with metrics.time_step("ingest", "fetch-page"):
         response = fetch(link.url, page_limits(settings))
+    return page_of(link, response)
+
+
+def download_pages(
+    links: list[ArticleLink], settings: Settings, submit: PageSubmit
+) -> Iterator[tuple[ArticleLink, PageFetched | Exception]]:
+    """Every link's page fetched at once, each yielded as soon as it is done (a slow page
+    does not hold back the others): the page, or the exception its fetch ended with."""
+    limits = page_limits(settings)
+    started = time.perf_counter()
+    pending: dict[Future[http_fetch.FetchResult], ArticleLink] = {}
+    for link in links:
+        future = submit(link.url, limits)
+        # Timed where the GET ends (the loop thread), not where its result is read.
+        future.add_done_callback(
+            lambda _: metrics.observe_step("ingest", "fetch-page", time.perf_counter() - started))
+        pending[future] = link
+    for future in as_completed(pending):
+        link = pending[future]
+        try:
+            outcome: PageFetched | Exception = page_of(link, future.result())
+        except Exception as exc:
+            outcome = exc
+        yield link, outcome
+
+
+def page_of(link: ArticleLink, response: http_fetch.FetchResult) -> PageFetched:
     return PageFetched(
         url=link.url,
         final_url=response.final_url,

@@ -14,6 +14,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Coroutine
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 import httpx
@@ -85,7 +86,19 @@ class AsyncFetcher:
         last_modified: str | None = None,
     ) -> FetchResult:
         """Same contract as ``http_fetch.fetch``: a result, or a FetchError naming the URL."""
-        return self._run(self._fetch(url, limits, etag, last_modified))
+        return self.submit(url, limits, etag, last_modified).result()
+
+    def submit(
+        self,
+        url: str,
+        limits: FetchLimits,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Future[FetchResult]:
+        """Start ``fetch`` without waiting: a thread can have many GETs in flight at once
+        (the per-host limit still holds), each future done with its result or FetchError."""
+        return asyncio.run_coroutine_threadsafe(
+            self._fetch(url, limits, etag, last_modified), self._loop)
 
     async def _fetch(
         self, url: str, limits: FetchLimits, etag: str | None, last_modified: str | None

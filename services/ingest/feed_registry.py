@@ -320,6 +320,10 @@ class FeedRegistry:
     def mark_entry_seen(self, fid: str, entry_key: str) -> None:
         self.redis.sadd(_seen_key(fid), entry_key)
 
+    def mark_entries_seen(self, fid: str, entry_keys: list[str]) -> None:
+        if entry_keys:
+            self.redis.sadd(_seen_key(fid), *entry_keys)
+
     def claim_article_url(
         self, normalised_url: str, message: dict[str, Any], resend_after_seconds: float
     ) -> bool:

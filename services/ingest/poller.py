@@ -1,4 +1,4 @@
-"""Polling one feed: conditional GET, parse, and hand each new entry to the article fetcher."""
+"""Polling one feed: conditional GET, parse, and hand its new entries to the article fetcher."""
 
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ def entry_message(entry: FeedEntry, feed_url: str) -> dict[str, str | None]:
     }
 
 
+# Hands a batch of entry messages on, in one queue message.
+SendEntries = Callable[[list[dict[str, str | None]]], None]
+
 FeedFetch = Callable[
     [str, http_fetch.FetchLimits, str | None, str | None], http_fetch.FetchResult
 ]
@@ -60,12 +63,12 @@ def poll_feed(
     url: str,
     registry: FeedRegistry,
     settings: Settings,
-    send_entry: Callable[[dict[str, str | None]], None],
+    send_entries: SendEntries,
     fetch: FeedFetch = http_fetch.fetch,
 ) -> PollOutcome:
     """Poll one feed; ``fetch`` is the conditional GET (the workers pass their pooled one)."""
     log_context.bind(feed_url=url)
-    outcome = _poll(url, registry, settings, send_entry, fetch)
+    outcome = _poll(url, registry, settings, send_entries, fetch)
     metrics.FEED_POLLS.labels(outcome=outcome.status).inc()
     metrics.FEED_NEW_ENTRIES.inc(outcome.new_entries)
     return outcome
@@ -75,14 +78,14 @@ def _poll(
     url: str,
     registry: FeedRegistry,
     settings: Settings,
-    send_entry: Callable[[dict[str, str | None]], None],
+    send_entries: SendEntries,
     fetch: FeedFetch,
 ) -> PollOutcome:
     fid = feed_id(url)
     if not registry.acquire_poll_lock(fid, ttl_seconds=int(settings.http_total_deadline_seconds) * 2):
         return PollOutcome(url, "busy")
     try:
-        return _poll_locked(url, fid, registry, settings, send_entry, fetch)
+        return _poll_locked(url, fid, registry, settings, send_entries, fetch)
     finally:
         registry.release_poll_lock(fid)
 
@@ -92,7 +95,7 @@ def _poll_locked(
     fid: str,
     registry: FeedRegistry,
     settings: Settings,
-    send_entry: Callable[[dict[str, str | None]], None],
+    send_entries: SendEntries,
     fetch: FeedFetch,
 ) -> PollOutcome:
     state = registry.find(fid)
@@ -116,25 +119,7 @@ def _poll_locked(
             now, state.entries_per_day, hints, limits, _JITTER)
         registry.record_success(fid, 304, next_at, None, None, now=now)
         return PollOutcome(url, "not-modified", http_status=304)
-    new_entries = 0
-    for entry in parsed.entries:
-        if registry.is_entry_seen(fid, entry.key):
-            continue
-        article_url = normalise(entry.link)
-        message = entry_message(entry, url)
-        # Claimed and recorded in the in-flight ledger at once: if this poll dies before
-        # the send, the ledger's sweep sends the entry later.
-        if registry.claim_article_url(
-            article_url, message, settings.pipeline_resend_after_seconds
-        ):
-            try:
-                send_entry(message)
-            except Exception:
-                # Not handed on: un-claim so the next poll tries again.
-                registry.release_article_url(article_url, entry.link)
-                raise
-            new_entries += 1
-        registry.mark_entry_seen(fid, entry.key)
+    new_entries = _hand_on_new_entries(url, fid, parsed.entries, registry, settings, send_entries)
     rate = schedule.entries_per_day((e.published for e in parsed.entries), now)
     feed_hint = _feed_hint(parsed)
     hints = schedule.ServerHints(max_age=header_hints.max_age, ttl=feed_hint)
@@ -153,6 +138,59 @@ def _poll_locked(
     if parsed.warning:
         log.info("feed %s parsed with a recovered error: %s", url, parsed.warning)
     return PollOutcome(url, "updated", http_status=response.status, new_entries=new_entries)
+
+
+@dataclass
+class _Claimed:
+    entry: FeedEntry
+    article_url: str
+    message: dict[str, str | None]
+
+
+def _hand_on_new_entries(
+    url: str,
+    fid: str,
+    entries: list[FeedEntry],
+    registry: FeedRegistry,
+    settings: Settings,
+    send_entries: SendEntries,
+) -> int:
+    """Claim each entry not seen before and send the claimed ones ``fetch_batch_size`` to a
+    message; an entry is marked seen only once it is handed on (or another feed has it)."""
+    batch: list[_Claimed] = []
+    sent = 0
+    for entry in entries:
+        if registry.is_entry_seen(fid, entry.key):
+            continue
+        claimed = _Claimed(entry, normalise(entry.link), entry_message(entry, url))
+        # Claimed and recorded in the in-flight ledger at once: if this poll dies before
+        # the send, the ledger's sweep sends the entry later.
+        if not registry.claim_article_url(
+            claimed.article_url, claimed.message, settings.pipeline_resend_after_seconds
+        ):
+            registry.mark_entry_seen(fid, entry.key)
+            continue
+        batch.append(claimed)
+        if len(batch) >= settings.fetch_batch_size:
+            sent += _send_batch(fid, batch, registry, send_entries)
+            batch = []
+    if batch:
+        sent += _send_batch(fid, batch, registry, send_entries)
+    return sent
+
+
+def _send_batch(
+    fid: str, batch: list[_Claimed], registry: FeedRegistry, send_entries: SendEntries
+) -> int:
+    try:
+        send_entries([claimed.message for claimed in batch])
+    except Exception:
+        # Not handed on: un-claim so the next poll tries again.
+        for claimed in batch:
+            registry.release_article_url(claimed.article_url, claimed.entry.link)
+        raise
+    registry.mark_entries_seen(fid, [claimed.entry.key for claimed in batch])
+    return len(batch)
 
 
 def _feed_hint(parsed: ParsedFeed) -> float | None:

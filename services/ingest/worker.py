@@ -13,25 +13,35 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
+from uuid import uuid4
 
-from services.common import contracts, inflight
-from services.common.celery_app import ReliableTask, create_app, redis_client, send_to_stage
+from services.common import contracts, inflight, task_hooks
+from services.common.celery_app import (
+    ReliableTask,
+    create_app,
+    park_failed,
+    redis_client,
+    send_to_stage,
+)
 from services.common.errors import PermanentError
 from services.common.routing import (
     TASK_EXTRACT_PAGE,
     TASK_FETCH_ARTICLE,
+    TASK_FETCH_ARTICLES,
     TASK_POLL_DUE_FEEDS,
     TASK_POLL_FEED,
     TASK_POLL_FEEDS,
     TASK_RESEND_STALLED,
 )
 from services.common.settings import get_settings
-from services.ingest import article_fetcher, poller
+from services.ingest import article_fetcher, link_batch, poller
 from services.ingest.async_fetcher import shared_fetcher
 from services.ingest.feed_registry import FeedRegistry
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 app = create_app("ingest")
 app.conf.beat_schedule = {
@@ -59,8 +69,8 @@ def poll_pool() -> ThreadPoolExecutor:
         return _poll_pool
 
 
-def batches(urls: list[str], size: int) -> list[list[str]]:
-    return [urls[start:start + size] for start in range(0, len(urls), max(1, size))]
+def batches(items: list[T], size: int) -> list[list[T]]:
+    return [items[start:start + size] for start in range(0, len(items), max(1, size))]
 
 
 @app.task(name=TASK_POLL_DUE_FEEDS, base=ReliableTask)
@@ -77,13 +87,18 @@ def poll_due_feeds() -> int:
     return len(due)
 
 
+def send_links(messages: list[dict[str, Any]]) -> None:
+    """Queue feed entries for fetching, all in one message (``fetch_articles``)."""
+    send_to_stage(app, TASK_FETCH_ARTICLES, link_batch.batch_message(messages))
+
+
 def _poll(url: str) -> poller.PollOutcome:
     settings = get_settings()
     return poller.poll_feed(
         url,
         FeedRegistry(redis_client()),
         settings,
-        send_entry=lambda message: send_to_stage(app, TASK_FETCH_ARTICLE, message),
+        send_entries=send_links,
         fetch=shared_fetcher(settings).fetch,
     )
 
@@ -118,8 +133,8 @@ def resend_stalled() -> int:
     """Send again every article handed on but not indexed in time (see common/inflight)."""
     after = get_settings().pipeline_resend_after_seconds
     stalled = inflight.take_stalled(redis_client(), after)
-    for message in stalled:
-        send_to_stage(app, TASK_FETCH_ARTICLE, message)
+    for batch in batches(stalled, get_settings().fetch_batch_size):
+        send_links(batch)
     if stalled:
         log.warning("re-sent %d articles not indexed within %ds of their poll", len(stalled), after)
     return len(stalled)
@@ -135,3 +150,25 @@ def fetch_article(message: dict[str, Any]) -> str:
     page = article_fetcher.download_page(link, settings, shared_fetcher(settings).fetch)
     send_to_stage(app, TASK_EXTRACT_PAGE, contracts.dump(page))
     return page.url
+
+
+@app.task(name=TASK_FETCH_ARTICLES, base=ReliableTask)
+def fetch_articles(batch: dict[str, Any]) -> dict[str, int]:
+    """Fetch a batch of links concurrently; each ends as it would in ``fetch_article``."""
+    settings = get_settings()
+    outcomes = link_batch.fetch_batch(
+        link_batch.links_of(batch), settings, shared_fetcher(settings).submit, _LINK_SINKS)
+    task_hooks.count_articles("ingest", outcomes)
+    return dict(outcomes)
+
+
+def _dead_letter_link(message: dict[str, Any], exc: Exception) -> None:
+    # Recorded as the single-link message it would have been: a replay fetches it alone.
+    park_failed(TASK_FETCH_ARTICLE, str(uuid4()), [message], {}, exc, retries=0)
+
+
+_LINK_SINKS = link_batch.LinkSinks(
+    send_page=lambda page: send_to_stage(app, TASK_EXTRACT_PAGE, contracts.dump(page)),
+    retry_alone=lambda message: send_to_stage(app, TASK_FETCH_ARTICLE, message),
+    dead_letter=_dead_letter_link,
+)

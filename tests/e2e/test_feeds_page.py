@@ -26,7 +26,7 @@ def polled(sample_server: SampleServer, redis_db, settings) -> dict[str, str]:  
     sample_server.fail_path("/" + failing.split("/", 3)[3], 503)
     sample_server.fail_path("/" + gone.split("/", 3)[3], 410)
     for url in sample_server.feed_urls:
-        poller.poll_feed(url, registry, settings, send_entry=lambda message: None)
+        poller.poll_feed(url, registry, settings, send_entries=lambda messages: None)
     # A title is whatever the publisher wrote; the page must show it as text.
     redis_db.hset(f"bri:feed:{registry.get_by_url(failing).id}", "title", HOSTILE_TITLE)
     return {"healthy": healthy, "failing": failing, "gone": gone}
@@ -81,7 +81,7 @@ def test_the_feeds_tab_shows_each_feeds_health_and_its_problem(
     # The failing feed comes back; Reload shows it recovered.
     sample_server.clear_failures()
     registry = FeedRegistry(redis_db)
-    poller.poll_feed(polled["failing"], registry, settings, send_entry=lambda message: None)
+    poller.poll_feed(polled["failing"], registry, settings, send_entries=lambda messages: None)
     page.click("#feeds-reload")
     page.wait_for_function(
         "url => document.querySelector(`#feeds tr[data-url=\"${url}\"]`).dataset.state"

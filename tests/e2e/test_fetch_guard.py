@@ -35,7 +35,7 @@ def _rss(*links: str) -> bytes:
 def test_feed_entries_linking_inside_are_never_fetched_and_are_dead_lettered(
     workers, internal, redis_db, settings  # type: ignore[no-untyped-def]
 ) -> None:
-    from services.ingest.worker import app as ingest_app
+    from services.ingest.worker import send_links
 
     inside = [internal.url("/_cat/indices"), internal.url("/_nodes/settings"),
               "http://169.254.169.254/latest/meta-data/"]
@@ -44,7 +44,7 @@ def test_feed_entries_linking_inside_are_never_fetched_and_are_dead_lettered(
         registry = FeedRegistry(redis_db)
         registry.add(feeds.url("/feed.xml"))
         outcome = poll_feed(feeds.url("/feed.xml"), registry, settings,
-                            send_entry=lambda m: ingest_app.send_task(TASK_FETCH_ARTICLE, args=[m]))
+                            send_entries=send_links)
         assert outcome.new_entries == 3
         assert wait_until_idle(redis_db, timeout=90)
 

@@ -15,11 +15,11 @@ from services.search.query import SearchRequest, build_query
 pytestmark = pytest.mark.e2e
 
 def _poll_all(server, registry, settings) -> list:  # type: ignore[no-untyped-def]
-    from services.ingest.worker import app as ingest_app
+    from services.ingest.worker import send_links
 
     return [
         poll_feed(url, registry, settings,
-                  send_entry=lambda m: ingest_app.send_task(TASK_FETCH_ARTICLE, args=[m]))
+                  send_entries=send_links)
         for url in server.feed_urls
     ]
 

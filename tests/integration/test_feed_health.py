@@ -32,7 +32,7 @@ def polled(sample_server: SampleServer, feed_registry: FeedRegistry, settings) -
         feed_registry.add(url)
 
     def poll(url: str) -> None:
-        poller.poll_feed(url, feed_registry, settings, send_entry=lambda message: None)
+        poller.poll_feed(url, feed_registry, settings, send_entries=lambda messages: None)
 
     poll(healthy)
     feed_registry.make_due_now()

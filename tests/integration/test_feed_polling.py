@@ -14,7 +14,7 @@ from services.samplefeeds.server import SampleServer
 
 def _poll(url: str, feed_registry: FeedRegistry, settings) -> tuple[poller.PollOutcome, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
     sent: list[dict[str, Any]] = []
-    return poller.poll_feed(url, feed_registry, settings, send_entry=sent.append), sent
+    return poller.poll_feed(url, feed_registry, settings, send_entries=sent.extend), sent
 
 
 def test_unchanged_feed_is_answered_by_304_and_not_parsed_again(
@@ -109,11 +109,11 @@ def test_an_entry_that_could_not_be_handed_on_is_retried_next_poll(
     url = sample_server.feed_urls[0]
     feed_registry.add(url)
 
-    def broken_queue(message: dict[str, Any]) -> None:
+    def broken_queue(messages: list[dict[str, Any]]) -> None:
         raise ConnectionError("broker unreachable")
 
     with pytest.raises(ConnectionError):
-        poller.poll_feed(url, feed_registry, settings, send_entry=broken_queue)
+        poller.poll_feed(url, feed_registry, settings, send_entries=broken_queue)
     feed_registry.make_due_now()
     sample_server.reset_stats()
     outcome, _ = _poll(url, feed_registry, settings)

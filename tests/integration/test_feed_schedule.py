@@ -48,7 +48,7 @@ def rss(published: list[datetime], channel_extra: str = "") -> bytes:
 
 def _poll(url: str, feed_registry: FeedRegistry, settings) -> poller.PollOutcome:  # type: ignore[no-untyped-def]
     sent: list[dict[str, Any]] = []
-    return poller.poll_feed(url, feed_registry, settings, send_entry=sent.append)
+    return poller.poll_feed(url, feed_registry, settings, send_entries=sent.extend)
 
 
 def _run_due(feed_registry: FeedRegistry, settings, clock: FakeClock) -> list[str]:  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ def feeds() -> Iterator[RecordingServer]:
 
 def _poll(url: str, registry: FeedRegistry, settings: Any) -> tuple[poller.PollOutcome, list[dict[str, Any]]]:
     sent: list[dict[str, Any]] = []
-    return poller.poll_feed(url, registry, settings, send_entry=sent.append), sent
+    return poller.poll_feed(url, registry, settings, send_entries=sent.extend), sent
 
 
 def test_duplicate_guids_across_feeds_neither_hide_nor_duplicate_articles(

@@ -29,7 +29,7 @@ def test_a_json_feed_is_polled_its_entries_handed_on_then_answered_by_304(
     registry = FeedRegistry(redis_db)
     registry.add(url)
     sent: list[dict[str, Any]] = []
-    outcome = poller.poll_feed(url, registry, settings, send_entry=sent.append)
+    outcome = poller.poll_feed(url, registry, settings, send_entries=sent.extend)
     assert outcome.status == "updated" and outcome.new_entries == 2
     assert [m["url"] for m in sent] == [sample_server.url("/articles/gansu-kazakhstan.html"),
                                        "https://elsewhere.example/qinghai"]
@@ -37,5 +37,5 @@ def test_a_json_feed_is_polled_its_entries_handed_on_then_answered_by_304(
     assert registry.get_by_url(url).title == "Capacity cooperation wire"
 
     registry.make_due_now()
-    again = poller.poll_feed(url, registry, settings, send_entry=sent.append)
+    again = poller.poll_feed(url, registry, settings, send_entries=sent.extend)
     assert again.status == "not-modified" and len(sent) == 2
