@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     poll_concurrency: int = Field(32, description="feeds polled at once per ingest process")
     # One message per page fetch cost more in Celery's bookkeeping than the fetch itself;
     # a poll's new links travel this many to a message and download concurrently.
-    fetch_batch_size: int = Field(16, description="article links per fetch task, fetched concurrently")
+    fetch_batch_size: int = Field(16, ge=1, description="article links per fetch task, fetched concurrently")
 
     # Worker concurrency per stage. Ingest threads mostly wait on the network; extraction is
     # CPU work, one process per core; classification is ~1 ms an article, so one process per
