@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 import pytest
@@ -201,3 +202,27 @@ def test_the_entries_of_a_poll_that_died_are_re_sent_in_batches_by_the_ledger_sw
     assert all(len(payload["links"]) <= settings.fetch_batch_size for _, payload in queued)
     resent = [link["url"] for _, payload in queued for link in link_batch.links_of(payload)]
     assert sorted(resent) == sorted(message["url"] for message in claimed)
+
+
+def test_a_slow_page_does_not_hold_back_its_batch_mates(
+    sample_server: SampleServer, settings  # type: ignore[no-untyped-def]
+) -> None:
+    from services.ingest.async_fetcher import shared_fetcher
+
+    slow = {"url": sample_server.url("/slow?seconds=1.5"), "feed_url": None}
+    fast = _links(sample_server, article_names()[:3])
+    arrivals: list[tuple[str, float]] = []
+    started = time.monotonic()
+    sinks = link_batch.LinkSinks(
+        send_page=lambda page: arrivals.append((page.url, time.monotonic() - started)),
+        retry_alone=lambda message: pytest.fail(f"{message['url']} was handed on"),
+        dead_letter=lambda message, exc: pytest.fail(f"{message['url']} failed: {exc}"),
+    )
+
+    outcomes = link_batch.fetch_batch([slow, *fast], settings, shared_fetcher(settings).submit, sinks)
+
+    assert outcomes == {"ok": 4}
+    # The fast pages went on to extract as they arrived, before the slow one was done.
+    assert len(arrivals) == 4 and arrivals[-1][0] == slow["url"]
+    assert {url for url, _ in arrivals[:3]} == {link["url"] for link in fast}
+    assert all(at < 1.0 for _, at in arrivals[:3]) and arrivals[-1][1] >= 1.5
