@@ -4,15 +4,22 @@ One generic word ("energy", "port"), even repeated, is not enough: a sector coun
 its terms' summed weight reaches the threshold, when it is one of three or more sectors
 enumerated in a list ("steel, non-ferrous metals, building materials and chemicals"), or
 when it is named in a pairing's own clause (added by the classifier).
+
+A sector named in one sentence only of an article of three or more, outside its title and
+lead, is a passing mention unless that sentence states cooperation: "the plant runs on
+diesel generators until the grid reaches it" does not make a textile mill's story about
+power, while "at the heart of the agreements is a nuclear power plant" does.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from typing import Any
 
 from services.classify.matcher import Mention
+from services.classify.sentences import split
 
 # Saying one word again adds little: "port" three times (a club called "Shanghai Port")
 # stays below the threshold, "port" with "container" and "cargo" does not.
@@ -21,6 +28,9 @@ _MAX_REPEATS = 3
 # A list item is never further than this from the previous one ("steel, cement and glass").
 _MAX_LIST_GAP = 30
 _MIN_LIST_SECTORS = 3
+# Articles shorter than this (after the title) have no passing mentions: each sentence
+# is the story.
+_MIN_SENTENCES = 3
 _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
 
 
@@ -31,13 +41,27 @@ class SectorScorer:
         self._list_end = re.compile("|".join(re.escape(p) for p in ends))
         self._separator = re.compile("|".join(re.escape(p) for p in grammar["list_separators"]))
 
-    def article_sectors(self, folded: str, mentions: list[Mention]) -> set[str]:
-        """Slugs of the sectors the article is about; ``mentions`` are sector mentions."""
+    def article_sectors(
+        self,
+        document: str,
+        folded: str,
+        mentions: list[Mention],
+        title_end: int = 0,
+        cues: list[int] | None = None,
+    ) -> set[str]:
+        """Slugs of the sectors the article is about.
+
+        ``mentions`` are its sector mentions, ``title_end`` where its body starts in
+        ``document`` and ``cues`` the offsets of its cooperation cues, in text order.
+        """
         repeats = Counter((m.value, m.entry.alias.lower(), m.entry.weight) for m in mentions)
         totals: dict[str, float] = defaultdict(float)
         for (slug, _, weight), count in repeats.items():
             totals[slug] += weight * (1 + _REPEAT_WEIGHT * (min(count, _MAX_REPEATS) - 1))
         chosen = {slug for slug, total in totals.items() if total >= self.threshold - 1e-9}
+        if chosen:
+            chosen -= _passing(document, [m for m in mentions if m.value in chosen],
+                               title_end, cues or [])
         return chosen | self._enumerated(folded, mentions)
 
     def _enumerated(self, folded: str, mentions: list[Mention]) -> set[str]:
@@ -67,3 +91,29 @@ def _list_sectors(chain: list[Mention]) -> set[str]:
         return set()
     slugs = {m.value for m in chain}
     return slugs if len(slugs) >= _MIN_LIST_SECTORS else set()
+
+
+def _passing(
+    document: str, mentions: list[Mention], title_end: int, cues: list[int]
+) -> set[str]:
+    """Slugs whose ``mentions`` all lie in one sentence after the lead that states no
+    cooperation (no offset of ``cues`` in it)."""
+    spans = [span for span in split(document) if span[0] >= title_end]
+    if len(spans) < _MIN_SENTENCES:
+        return set()
+    lead_end = spans[0][1]
+    sentence_of: dict[str, set[int]] = defaultdict(set)
+    starts = [span[0] for span in spans]
+    for mention in mentions:
+        if mention.start < lead_end:  # the title or the lead: never passing
+            sentence_of[mention.value].add(-1)
+        else:
+            sentence_of[mention.value].add(bisect_right(starts, mention.start) - 1)
+    passing: set[str] = set()
+    for slug, found in sentence_of.items():
+        if len(found) != 1 or -1 in found:
+            continue
+        low, high = spans[next(iter(found))]
+        if not any(low <= cue < high for cue in cues):
+            passing.add(slug)
+    return passing
