@@ -7,16 +7,18 @@ sector mentions inside a cargo list (from a cargo word to the end of its sentenc
 its clause in Chinese, or its 的), in a sentence that tells history, inside a capitalised name
 (a capitalised sector word right after another capitalised word, or after "of" that
 follows one: "Ministry of Agriculture"; outside the title), a Chinese one inside a
-registered company name ending in 有限公司, or in an official's title ("the minister of
+company name ending in 有限公司 or 集团, or in an official's title ("the minister of
 food, agriculture and light industry") are dropped before sectors are scored, for the
 article and for its pairings alike.
 
 So are a sector word that names what a train carries ("a vehicle train", 汽车零部件专列),
 a railway word naming a service's route, station or operator rather than building a line
 ("via the China-Laos railway", "railway hubs", 中老铁路国际货物列车), and Chinese sector
-words ending in a ministry's or bureau's name (能源和矿产部). A capitalised name ending in
-a facility word is the project itself and counts ("the Mwomboshi Dam"), unless a company
-word follows it ("China Railway Construction").
+words ending in a ministry's or bureau's name (能源和矿产部), or inside a group's name
+(越南农业投资集团). Nor do the facilities a plant has for itself, to the end of their
+clause ("which has its own power plant and seaport", 配套建设燃气电站). A capitalised
+name ending in a facility word is the project itself and counts ("the Mwomboshi Dam"),
+unless a company word follows it ("China Railway Construction").
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ _NAME_WORDS = 4
 _WORD = re.compile(r"[\w.'\u2019-]+")
 # The capitalised words of a name before its sector word: "the China-Laos Railway".
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s)+$")
-_CARGO, _HISTORY, _TITLE = range(3)
+_CARGO, _HISTORY, _TITLE, _ANCILLARY = range(4)
+# A plant's own facilities end at the clause: "which has its own power plant and seaport,".
+_CLAUSE_END = re.compile(r"[.!?;,\n\u3002\uff01\uff1f\uff1b\uff0c]")
 # Freight-train terms are logistics themselves: "a China-Europe freight train" carries.
 _LOGISTICS = "logistics"
 
@@ -68,8 +72,10 @@ class SectorContext:
         )
         history: list[str] = spec["history_markers"]
         titles: list[str] = spec["title_markers"]
-        self._kinds = [_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
-        self._markers = cargo + history + titles
+        ancillary: list[str] = spec["ancillary_markers"]
+        self._kinds = ([_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
+                       + [_ANCILLARY] * len(ancillary))
+        self._markers = cargo + history + titles + ancillary
         self._automaton = Automaton(self._markers, ahocorasick_rs.MatchKind.LeftmostLongest)
         carriers: list[str] = spec["carrier_words"]
         self._carrier = re.compile(_next_words([c for c in carriers if c[0] < _CJK_START]))
@@ -169,6 +175,9 @@ class SectorContext:
                 title_ends.append(end)
             elif marker.endswith(_CENTURY) and not folded[end : end + 2].isdigit():
                 continue
+            elif kind == _ANCILLARY:
+                stop = _CLAUSE_END.search(folded, end)
+                spans.append((end, stop.start() if stop else len(folded)))
             elif kind == _CARGO:
                 stop = (_CLAUSE_END_CJK if marker[0] >= _CJK_START else _SENTENCE_END).search(
                     folded, end)
