@@ -6,7 +6,8 @@ enumerated in a list ("steel, non-ferrous metals, building materials and chemica
 when it is named in a pairing's own clause (added by the classifier).
 
 A sector named in one sentence only of an article of three or more, outside its title and
-lead, is a passing mention unless that sentence states cooperation: "the plant runs on
+lead, is a passing mention unless that sentence states cooperation (a cooperation cue or
+an activity word of sectors.json, "joint projects in car manufacturing"): "the plant runs on
 diesel generators until the grid reaches it" does not make a textile mill's story about
 power, while "at the heart of the agreements is a nuclear power plant" does.
 """
@@ -37,6 +38,10 @@ _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
 class SectorScorer:
     def __init__(self, sectors: dict[str, Any], grammar: dict[str, Any]) -> None:
         self.threshold = float(sectors["threshold"])
+        # Words that make a late sentence state cooperation even when no cooperation cue
+        # of the pairing rules is in it ("joint projects in car manufacturing", 商定推进).
+        self._activity = re.compile("|".join(
+            re.escape(w) for w in sorted(sectors["passing"]["activity_words"], key=len, reverse=True)))
         ends = [*_SENTENCE_END, *grammar["clause_breaks"]]
         self._list_end = re.compile("|".join(re.escape(p) for p in ends))
         self._separator = re.compile("|".join(re.escape(p) for p in grammar["list_separators"]))
@@ -60,8 +65,8 @@ class SectorScorer:
             totals[slug] += weight * (1 + _REPEAT_WEIGHT * (min(count, _MAX_REPEATS) - 1))
         chosen = {slug for slug, total in totals.items() if total >= self.threshold - 1e-9}
         if chosen:
-            chosen -= _passing(document, [m for m in mentions if m.value in chosen],
-                               title_end, cues or [])
+            chosen -= self._passing(document, folded, [m for m in mentions if m.value in chosen],
+                                    title_end, cues or [])
         return chosen | self._enumerated(folded, mentions)
 
     def _enumerated(self, folded: str, mentions: list[Mention]) -> set[str]:
@@ -86,34 +91,36 @@ class SectorScorer:
         return self._separator.search(gap) is not None
 
 
+    def _passing(
+        self, document: str, folded: str, mentions: list[Mention], title_end: int, cues: list[int]
+    ) -> set[str]:
+        """Slugs whose ``mentions`` all lie in one sentence after the lead that states no
+        cooperation (no offset of ``cues`` and no activity word in it)."""
+        spans = [span for span in split(document) if span[0] >= title_end]
+        if len(spans) < _MIN_SENTENCES:
+            return set()
+        lead_end = spans[0][1]
+        sentence_of: dict[str, set[int]] = defaultdict(set)
+        starts = [span[0] for span in spans]
+        for mention in mentions:
+            if mention.start < lead_end:  # the title or the lead: never passing
+                sentence_of[mention.value].add(-1)
+            else:
+                sentence_of[mention.value].add(bisect_right(starts, mention.start) - 1)
+        passing: set[str] = set()
+        for slug, found in sentence_of.items():
+            if len(found) != 1 or -1 in found:
+                continue
+            low, high = spans[next(iter(found))]
+            if not any(low <= cue < high for cue in cues) and not self._activity.search(
+                folded, low, high
+            ):
+                passing.add(slug)
+        return passing
+
 def _list_sectors(chain: list[Mention]) -> set[str]:
     if len(chain) < _MIN_LIST_SECTORS:
         return set()
     slugs = {m.value for m in chain}
     return slugs if len(slugs) >= _MIN_LIST_SECTORS else set()
 
-
-def _passing(
-    document: str, mentions: list[Mention], title_end: int, cues: list[int]
-) -> set[str]:
-    """Slugs whose ``mentions`` all lie in one sentence after the lead that states no
-    cooperation (no offset of ``cues`` in it)."""
-    spans = [span for span in split(document) if span[0] >= title_end]
-    if len(spans) < _MIN_SENTENCES:
-        return set()
-    lead_end = spans[0][1]
-    sentence_of: dict[str, set[int]] = defaultdict(set)
-    starts = [span[0] for span in spans]
-    for mention in mentions:
-        if mention.start < lead_end:  # the title or the lead: never passing
-            sentence_of[mention.value].add(-1)
-        else:
-            sentence_of[mention.value].add(bisect_right(starts, mention.start) - 1)
-    passing: set[str] = set()
-    for slug, found in sentence_of.items():
-        if len(found) != 1 or -1 in found:
-            continue
-        low, high = spans[next(iter(found))]
-        if not any(low <= cue < high for cue in cues):
-            passing.add(slug)
-    return passing

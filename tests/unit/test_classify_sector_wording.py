@@ -90,3 +90,26 @@ def test_chinese_history_of_the_last_century_makes_no_sector() -> None:
     text = ("江西企业在柬埔寨建设的光伏电站并网发电。上世纪90年代,当地曾有一家纺织厂。"
             "电站年发电量约8000万千瓦时。")
     assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_late_sentence_about_joint_projects_counts_without_a_pairing_cue() -> None:
+    text = ("Uzbekistan's deputy foreign minister met a vice governor of Hunan province on "
+            "Tuesday. They reviewed trade and tourism between the two sides. "
+            "Both were interested in joint projects in car manufacturing. "
+            "A forum is planned for next year.")
+    assert "automotive" in classify(text).sectors
+
+
+def test_a_plants_own_power_station_and_port_make_no_sector() -> None:
+    text = ("A Shandong aluminium group has started an alumina refinery in West Kalimantan, "
+            "Indonesia. The plant, which has its own power plant and seaport, turns local "
+            "bauxite into alumina. It employs 3,000 people.")
+    assert classify(text).sectors == ["nonferrous-metals"]
+    zh = classify("安徽企业在俄罗斯建设水泥熟料生产线,配套建设燃气电站,年产水泥200万吨。")
+    assert zh.sectors == ["building-materials"]
+
+
+def test_a_sector_word_in_a_chinese_group_name_is_no_sector() -> None:
+    text = ("广西企业在南宁签约越南光伏电站项目。越南农业投资集团也在南宁洽谈投资。"
+            "项目年发电量约1亿千瓦时。")
+    assert classify(text).sectors == ["electric-power"]
