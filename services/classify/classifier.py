@@ -71,11 +71,15 @@ class Classifier:
         entities = self.disambiguator.apply(document, folded, matches.entities)
         cooperation = [c for c in matches.cues if c.kind == COOPERATION]
         provinces, countries, sector_mentions, names_china = _tally(entities)
-        aside = self.sector_context.aside(document, folded, sector_mentions, len(prefix))
+        aside, routes = self.sector_context.aside(document, folded, sector_mentions, len(prefix))
         if aside:
             # Cargo, history and company names make no sector, for the article or a link.
             sector_mentions = _without(sector_mentions, aside)
             entities = _without(entities, aside)
+        if routes:
+            # A railway named as a freight train's route is logistics, not railway building.
+            sector_mentions = [routes.get(id(m), m) for m in sector_mentions]
+            entities = [routes.get(id(m), m) for m in entities]
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}

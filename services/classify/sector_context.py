@@ -11,19 +11,20 @@ company name ending in 有限公司 or 集团, or in an official's title ("the m
 food, agriculture and light industry") are dropped before sectors are scored, for the
 article and for its pairings alike.
 
-So are a sector word that names what a train carries ("a vehicle train", 汽车零部件专列),
-a railway word naming a service's route, station or operator rather than building a line
-("via the China-Laos railway", "railway hubs", 中老铁路国际货物列车), and Chinese sector
-words ending in a ministry's or bureau's name (能源和矿产部), or inside a group's name
-(越南农业投资集团). Nor do the facilities a plant has for itself, to the end of their
+So are a sector word that names what a train carries ("a vehicle train", 汽车零部件专列)
+and Chinese sector words ending in a ministry's or bureau's name (能源和矿产部), or inside a
+group's name (越南农业投资集团). Nor do the facilities a plant has for itself, to the end of their
 clause ("which has its own power plant and seaport", 配套建设燃气电站). A capitalised
 name ending in a facility word is the project itself and counts ("the Mwomboshi Dam"),
-unless a company word follows it ("China Railway Construction").
+unless a company word follows it ("China Railway Construction"). A railway word naming a
+freight service's route, station or operator rather than a line being built ("via the
+China-Laos Railway", "railway hubs", 中老铁路国际货物列车) is read as logistics.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import ahocorasick_rs
@@ -95,12 +96,15 @@ class SectorContext:
 
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
-    ) -> list[Mention]:
-        """The sector mentions (of ``sectors``, in text order) a reader would not count."""
+    ) -> tuple[list[Mention], dict[int, Mention]]:
+        """The sector mentions (of ``sectors``, in text order) a reader would not count,
+        and the railway mentions that name a freight service's route, each (by ``id``)
+        with its logistics reading: the route of a freight train is logistics."""
         if not sectors:
-            return []
+            return [], {}
         spans, title_ends = self._spans(folded)
         dropped: list[Mention] = []
+        routes: dict[int, Mention] = {}
         # Spans come in text order of their markers and may overlap: merged, one walk over
         # them follows the mentions.
         merged = _merged(spans) if spans else []
@@ -109,20 +113,23 @@ class SectorContext:
             start = mention.start
             while position < count and merged[position][1] <= start:
                 position += 1
+            # A route stays a route inside a cargo clause: "goods via the China-Laos Railway".
+            if mention.value in self._route_sectors and self._names_route(text, folded, mention):
+                routes[id(mention)] = replace(mention, value=_LOGISTICS)
             # Most sector words are lower case: test that before reading any name.
-            if (position < count and merged[position][0] <= start) or (
+            elif (position < count and merged[position][0] <= start) or (
                 start >= title_end and text[start].isupper() and _inside_name(text, mention)
                 and not self._names_project(text, mention)
-            ) or self._names_load_or_body(folded, mention) or (
-                mention.value in self._route_sectors and self._names_route(text, folded, mention)
-            ):
+            ) or self._names_load_or_body(folded, mention):
                 dropped.append(mention)
         if title_ends:
             dropped_ids = {id(m) for m in dropped}
             kept = [m for m in sectors if id(m) not in dropped_ids]
             dropped_ids.update(id(m) for m in _in_titles(folded, title_ends, kept))
             dropped = [m for m in sectors if id(m) in dropped_ids]  # callers need text order
-        return dropped
+            for key in dropped_ids & routes.keys():
+                del routes[key]
+        return dropped, routes
 
     def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
         """Whether the mention names what a carrier carries, or (in Chinese) a company

@@ -113,3 +113,12 @@ def test_a_sector_word_in_a_chinese_group_name_is_no_sector() -> None:
     text = ("广西企业在南宁签约越南光伏电站项目。越南农业投资集团也在南宁洽谈投资。"
             "项目年发电量约1亿千瓦时。")
     assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_railway_named_as_a_freight_route_makes_the_link_logistics() -> None:
+    for text in ["Yunnan opened a new cargo service to Vientiane via the China-Laos Railway "
+                 "on Monday.",
+                 "货物经中老铁路从昆明运往老挝万象。"]:
+        labels = classify(text)
+        assert [(p.province, p.country, p.sectors) for p in labels.pairings] == [
+            ("Yunnan", "LA", ["logistics"])], text
