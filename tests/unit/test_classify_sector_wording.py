@@ -122,3 +122,24 @@ def test_a_railway_named_as_a_freight_route_makes_the_link_logistics() -> None:
         labels = classify(text)
         assert [(p.province, p.country, p.sectors) for p in labels.pairings] == [
             ("Yunnan", "LA", ["logistics"])], text
+
+
+def test_goods_a_country_sells_or_buys_are_trade_not_their_sectors() -> None:
+    text = ("A Yunnan trade delegation opened a fair in Vientiane on Monday. "
+            "Laos sells sweet corn, rubber and coffee to Yunnan and buys fruit and "
+            "fertilizer from it. The fair runs for five days.")
+    labels = classify(text)
+    assert not {"agriculture", "chemicals"} & set(labels.sectors)
+
+
+def test_nuclear_energy_is_power_and_a_gas_deal_is_energy() -> None:
+    assert classify("Kazakhstan and China signed an agreement on nuclear energy.").sectors \
+        == ["electric-power"]
+    assert classify("URUMQI (Xinhua) -- Kazakhstan signed a gas deal with Russia.").sectors \
+        == ["energy"]
+
+
+def test_an_officials_remit_after_director_general_for_is_no_sector() -> None:
+    text = ("A Shanghai steelmaker will build a stainless steel works in Indonesia, said the "
+            "ministry's director general for metals, machinery and transport equipment.")
+    assert classify(text).sectors == ["steel"]
