@@ -143,3 +143,16 @@ def test_an_officials_remit_after_director_general_for_is_no_sector() -> None:
     text = ("A Shanghai steelmaker will build a stainless steel works in Indonesia, said the "
             "ministry's director general for metals, machinery and transport equipment.")
     assert classify(text).sectors == ["steel"]
+
+
+def test_chinese_exhibits_and_stainless_steel_smelting_are_read_as_a_reader_would() -> None:
+    text = ("福建企业在厦门投洽会上展出无人驾驶物流配送车。该集团参与投资的印尼不锈钢冶炼一体化项目"
+            "已经投产。项目年产不锈钢250万吨。")
+    assert classify(text).sectors == ["steel"]
+
+
+def test_a_late_sentence_on_what_a_company_exported_abroad_counts() -> None:
+    text = ("Changsha County in Hunan signed 14 contracts with African partners at the expo. "
+            "The county also hosted a business forum. Sany Group, based in the county, has "
+            "exported excavators to Morocco since 2002. The expo closed on Sunday.")
+    assert "construction-machinery" in classify(text).sectors
