@@ -15,12 +15,11 @@ power, while "at the heart of the agreements is a nuclear power plant" does.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from typing import Any
 
 from services.classify.matcher import Mention
-from services.classify.sentences import split
+from services.classify.sentences import line_around, split_line
 
 # Saying one word again adds little: "port" three times (a club called "Shanghai Port")
 # stays below the threshold, "port" with "container" and "cargo" does not.
@@ -29,9 +28,6 @@ _MAX_REPEATS = 3
 # A list item is never further than this from the previous one ("steel, cement and glass").
 _MAX_LIST_GAP = 30
 _MIN_LIST_SECTORS = 3
-# Articles shorter than this (after the title) have no passing mentions: each sentence
-# is the story.
-_MIN_SENTENCES = 3
 _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
 
 
@@ -95,28 +91,49 @@ class SectorScorer:
         self, document: str, folded: str, mentions: list[Mention], title_end: int, cues: list[int]
     ) -> set[str]:
         """Slugs whose ``mentions`` all lie in one sentence after the lead that states no
-        cooperation (no offset of ``cues`` and no activity word in it)."""
-        spans = [span for span in split(document) if span[0] >= title_end]
-        if len(spans) < _MIN_SENTENCES:
-            return set()
-        lead_end = spans[0][1]
-        sentence_of: dict[str, set[int]] = defaultdict(set)
-        starts = [span[0] for span in spans]
+        cooperation (no offset of ``cues`` and no activity word in it), in an article of
+        three or more sentences."""
+        by_slug: dict[str, list[Mention]] = defaultdict(list)
         for mention in mentions:
-            if mention.start < lead_end:  # the title or the lead: never passing
-                sentence_of[mention.value].add(-1)
-            else:
-                sentence_of[mention.value].add(bisect_right(starts, mention.start) - 1)
+            by_slug[mention.value].append(mention)
+        # No sentence runs over a line break: only the lines in question are split.
+        lines: dict[int, list[tuple[int, int]]] = {}
+        lead = _sentence_at(document, title_end, lines, first=True)
+        if lead is None:
+            return set()
         passing: set[str] = set()
-        for slug, found in sentence_of.items():
-            if len(found) != 1 or -1 in found:
+        for slug, found in by_slug.items():
+            first, last = found[0].start, found[-1].start
+            if first < lead[1]:  # the title or the lead: never passing
                 continue
-            low, high = spans[next(iter(found))]
+            sentence = _sentence_at(document, first, lines)
+            if sentence is None or last >= sentence[1]:
+                continue  # named in more than one sentence
+            low, high = sentence
+            if not (document[lead[1] : low].strip() or document[high:].strip()):
+                continue  # the article has two sentences: each one is the story
             if not any(low <= cue < high for cue in cues) and not self._activity.search(
                 folded, low, high
             ):
                 passing.add(slug)
         return passing
+
+def _sentence_at(
+    document: str, offset: int, lines: dict[int, list[tuple[int, int]]], first: bool = False
+) -> tuple[int, int] | None:
+    """The sentence holding ``offset`` (with ``first``, the first one from ``offset`` on),
+    from the split of its line, kept in ``lines`` by line start."""
+    line_start, line_end = line_around(document, offset)
+    spans = lines.get(line_start)
+    if spans is None:
+        spans = lines[line_start] = split_line(document, line_start, line_end)
+    for span in spans:
+        if span[1] > offset and (first or span[0] <= offset):
+            return span
+    if first and line_end < len(document):  # the body starts with a blank line
+        return _sentence_at(document, line_end + 1, lines, first=True)
+    return None
+
 
 def _list_sectors(chain: list[Mention]) -> set[str]:
     if len(chain) < _MIN_LIST_SECTORS:
