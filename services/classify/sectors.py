@@ -118,6 +118,7 @@ class SectorScorer:
                 passing.add(slug)
         return passing
 
+
 def _sentence_at(
     document: str, offset: int, lines: dict[int, list[tuple[int, int]]], first: bool = False
 ) -> tuple[int, int] | None:
