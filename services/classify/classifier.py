@@ -35,7 +35,7 @@ from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 from services.common.settings import get_settings
 
-CLASSIFIER_VERSION = "1.4.0"
+CLASSIFIER_VERSION = "1.5.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
@@ -71,11 +71,15 @@ class Classifier:
         entities = self.disambiguator.apply(document, folded, matches.entities)
         cooperation = [c for c in matches.cues if c.kind == COOPERATION]
         provinces, countries, sector_mentions, names_china = _tally(entities)
-        aside = self.sector_context.aside(document, folded, sector_mentions, len(prefix))
+        aside, routes = self.sector_context.aside(document, folded, sector_mentions, len(prefix))
         if aside:
             # Cargo, history and company names make no sector, for the article or a link.
             sector_mentions = _without(sector_mentions, aside)
             entities = _without(entities, aside)
+        if routes:
+            # A railway named as a freight train's route is logistics, not railway building.
+            sector_mentions = [routes.get(id(m), m) for m in sector_mentions]
+            entities = [routes.get(id(m), m) for m in entities]
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}
@@ -103,7 +107,8 @@ class Classifier:
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
-        sectors = self.sectors.article_sectors(folded, sector_mentions)
+        sectors = self.sectors.article_sectors(
+            document, folded, sector_mentions, len(prefix), [c.start for c in cooperation])
         for pairing in pairings:
             sectors.update(pairing.sectors)
         if len(pairings) == 1 and not pairings[0].sectors and sectors:

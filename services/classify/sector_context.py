@@ -7,20 +7,31 @@ sector mentions inside a cargo list (from a cargo word to the end of its sentenc
 its clause in Chinese, or its 的), in a sentence that tells history, inside a capitalised name
 (a capitalised sector word right after another capitalised word, or after "of" that
 follows one: "Ministry of Agriculture"; outside the title), a Chinese one inside a
-registered company name ending in 有限公司, or in an official's title ("the minister of
+company name ending in 有限公司 or 集团, or in an official's title ("the minister of
 food, agriculture and light industry") are dropped before sectors are scored, for the
 article and for its pairings alike.
+
+So are a sector word that names what a train carries ("a vehicle train", 汽车零部件专列)
+and Chinese sector words ending in a ministry's or bureau's name (能源和矿产部), or inside a
+group's name (越南农业投资集团). Nor do the facilities a plant has for itself, to the end of their
+clause ("which has its own power plant and seaport", 配套建设燃气电站). A capitalised
+name ending in a facility word is the project itself and counts ("the Mwomboshi Dam"),
+unless a company word follows it ("China Railway Construction"). A railway word naming a
+freight service's route, station or operator rather than a line being built ("via the
+China-Laos Railway", "railway hubs", 中老铁路国际货物列车) is read as logistics.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import ahocorasick_rs
 
 from services.classify.automata import Automaton
 from services.classify.matcher import Mention
+from services.classify.phrases import PhraseSet
 
 _CJK_START = "\u2e80"
 # Where a cargo list or a history sentence ends.
@@ -34,8 +45,22 @@ _CENTURY = ("18", "19")
 # "minister of food, agriculture and ...": at most one other word and list joiners.
 _TITLE_JOINERS = frozenset({"and", "&", "the", "of", "и"})
 _TITLE_WORD = re.compile(r"[^\W\d_]+")
-_NAME_LINKS = ("of ", "for ")
-_CARGO, _HISTORY, _TITLE = range(3)
+# "Ministry of Agriculture", "Jiangxi Water and Hydropower Construction".
+_NAME_LINKS = ("of ", "for ", "and ", "& ")
+# In Chinese a carrier may follow what it carries after a few more characters:
+# 汽车零部件中欧班列. The joined words of a ministry's remit are as short: 能源和矿产部.
+_CJK_GAP = "[\u4e00-\u9fff]{0,6}?"
+_CJK_JOINED = "(?:[和与與及、][\u4e00-\u9fff]{1,4}?)*"
+# A project name's own words after its facility word ("Harbin Bureau Group"), at most.
+_NAME_WORDS = 4
+_WORD = re.compile(r"[\w.'\u2019-]+")
+# The capitalised words of a name before its sector word: "the China-Laos Railway".
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s)+$")
+_CARGO, _HISTORY, _TITLE, _ANCILLARY = range(4)
+# A plant's own facilities end at the clause: "which has its own power plant and seaport,".
+_CLAUSE_END = re.compile(r"[.!?;,\n\u3002\uff01\uff1f\uff1b\uff0c]")
+# Freight-train terms are logistics themselves: "a China-Europe freight train" carries.
+_LOGISTICS = "logistics"
 
 
 class SectorContext:
@@ -48,18 +73,38 @@ class SectorContext:
         )
         history: list[str] = spec["history_markers"]
         titles: list[str] = spec["title_markers"]
-        self._kinds = [_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
-        self._markers = cargo + history + titles
+        ancillary: list[str] = spec["ancillary_markers"]
+        self._kinds = ([_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
+                       + [_ANCILLARY] * len(ancillary))
+        self._markers = cargo + history + titles + ancillary
         self._automaton = Automaton(self._markers, ahocorasick_rs.MatchKind.LeftmostLongest)
+        carriers: list[str] = spec["carrier_words"]
+        self._carrier = re.compile(_next_words([c for c in carriers if c[0] < _CJK_START]))
+        self._carrier_cjk = re.compile(
+            _CJK_GAP + _alternatives([c for c in carriers if c[0] >= _CJK_START]))
+        self._route_sectors = frozenset(spec["route_sectors"])
+        self._route_previous = PhraseSet(spec["route_previous"])
+        self._route_span = max(len(p) for p in spec["route_previous"])
+        route_next: list[str] = spec["route_next"]
+        self._route_next = re.compile(_next_words([w for w in route_next if w[0] < _CJK_START]))
+        self._route_next_cjk = re.compile(
+            _alternatives([w for w in route_next if w[0] >= _CJK_START]))
+        self._title_cjk = re.compile(_CJK_JOINED + _suffixes(
+            spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
+        self._facilities = frozenset(spec["facility_words"])
+        self._company_words = frozenset(spec["company_words"])
 
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
-    ) -> list[Mention]:
-        """The sector mentions (of ``sectors``, in text order) a reader would not count."""
+    ) -> tuple[list[Mention], dict[int, Mention]]:
+        """The sector mentions (of ``sectors``, in text order) a reader would not count,
+        and the railway mentions that name a freight service's route, each (by ``id``)
+        with its logistics reading: the route of a freight train is logistics."""
         if not sectors:
-            return []
+            return [], {}
         spans, title_ends = self._spans(folded)
         dropped: list[Mention] = []
+        routes: dict[int, Mention] = {}
         # Spans come in text order of their markers and may overlap: merged, one walk over
         # them follows the mentions.
         merged = _merged(spans) if spans else []
@@ -68,17 +113,59 @@ class SectorContext:
             start = mention.start
             while position < count and merged[position][1] <= start:
                 position += 1
+            # A route stays a route inside a cargo clause: "goods via the China-Laos Railway".
+            if mention.value in self._route_sectors and self._names_route(text, folded, mention):
+                routes[id(mention)] = replace(mention, value=_LOGISTICS)
             # Most sector words are lower case: test that before reading any name.
-            if (position < count and merged[position][0] <= start) or (
+            elif (position < count and merged[position][0] <= start) or (
                 start >= title_end and text[start].isupper() and _inside_name(text, mention)
-            ) or (text[start] >= _CJK_START and self._company_suffix.match(folded, mention.end)):
+                and not self._names_project(text, mention)
+            ) or self._names_load_or_body(folded, mention):
                 dropped.append(mention)
         if title_ends:
             dropped_ids = {id(m) for m in dropped}
             kept = [m for m in sectors if id(m) not in dropped_ids]
             dropped_ids.update(id(m) for m in _in_titles(folded, title_ends, kept))
             dropped = [m for m in sectors if id(m) in dropped_ids]  # callers need text order
-        return dropped
+            for key in dropped_ids & routes.keys():
+                del routes[key]
+        return dropped, routes
+
+    def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
+        """Whether the mention names what a carrier carries, or (in Chinese) a company
+        or a ministry."""
+        end = mention.end
+        if folded[mention.start] >= _CJK_START:
+            return bool(self._company_suffix.match(folded, end)
+                        or self._title_cjk.match(folded, end)
+                        or (mention.value != _LOGISTICS and self._carrier_cjk.match(folded, end)))
+        return mention.value != _LOGISTICS and self._carrier.match(folded, end) is not None
+
+    def _names_route(self, text: str, folded: str, mention: Mention) -> bool:
+        """Whether a railway word names a service's route, station or operator."""
+        start, end = mention.start, mention.end
+        if text[start].isupper():  # the route is named before the name: "via the China-Laos Railway"
+            name = _NAME_BEFORE.search(text, max(0, start - 60), start)
+            if name:
+                start = name.start()
+        if self._route_previous.longest_suffix(folded[max(0, start - self._route_span) : start]):
+            return True
+        pattern = self._route_next_cjk if folded[end - 1] >= _CJK_START else self._route_next
+        return pattern.match(folded, end) is not None
+
+    def _names_project(self, text: str, mention: Mention) -> bool:
+        """Whether a capitalised name ends in the mention's facility word and no company
+        word follows: "the Mwomboshi Dam", not "China Railway Harbin Bureau Group"."""
+        last = text[mention.start : mention.end].rsplit(" ", 1)[-1].lower()
+        if last not in self._facilities:
+            return False
+        for word in _WORD.findall(text, mention.end, mention.end + 60)[:_NAME_WORDS]:
+            bare = word.rstrip(".,")
+            if not bare[:1].isupper():
+                break
+            if bare in self._company_words:
+                return False
+        return True
 
     def _spans(self, folded: str) -> tuple[list[tuple[int, int]], list[int]]:
         """Spans of cargo lists and history sentences, and where each title marker ends."""
@@ -95,6 +182,9 @@ class SectorContext:
                 title_ends.append(end)
             elif marker.endswith(_CENTURY) and not folded[end : end + 2].isdigit():
                 continue
+            elif kind == _ANCILLARY:
+                stop = _CLAUSE_END.search(folded, end)
+                spans.append((end, stop.start() if stop else len(folded)))
             elif kind == _CARGO:
                 stop = (_CLAUSE_END_CJK if marker[0] >= _CJK_START else _SENTENCE_END).search(
                     folded, end)
@@ -104,6 +194,24 @@ class SectorContext:
                 stop = _SENTENCE_END.search(folded, end)
                 spans.append((begin, stop.start() if stop else len(folded)))
         return spans, title_ends
+
+
+def _alternatives(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def _next_words(words: list[str]) -> str:
+    """A pattern for one of ``words`` as the next whole word (after a space or hyphen)."""
+    return "[ -]" + _alternatives(words) + "(?![\\w])"
+
+
+def _suffixes(suffixes: list[str], exceptions: list[str]) -> str:
+    """A pattern for one of ``suffixes`` that does not start one of ``exceptions``."""
+    parts = []
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        rests = [e[len(suffix):] for e in exceptions if e.startswith(suffix) and e != suffix]
+        parts.append(re.escape(suffix) + (f"(?!{_alternatives(rests)})" if rests else ""))
+    return "(?:" + "|".join(parts) + ")"
 
 
 def _in_titles(folded: str, title_ends: list[int], sectors: list[Mention]) -> list[Mention]:

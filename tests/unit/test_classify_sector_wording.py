@@ -1,0 +1,158 @@
+"""Sector words a reader counts or not, in the wording real reports use.
+
+A passing mention late in a story, a train named by its load, a railway named as the
+route of a freight service, a ministry's remit and a company's name make no sector; the
+name of a dam or an expressway is the project itself. Each passage is written for its
+test; none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+
+
+def test_a_passing_mention_late_in_a_story_makes_no_sector() -> None:
+    text = ("A textile group from Henan has opened a spinning mill in Uzbekistan's Fergana "
+            "region. The mill will turn local cotton into yarn for export to Europe. "
+            "Until electricity from the grid arrives, diesel generators keep the looms "
+            "going, the manager said. "
+            "About 1,200 people work there.")
+    assert classify(text).sectors == ["textiles"]
+
+
+def test_a_late_sentence_that_states_cooperation_still_counts() -> None:
+    text = ("A textile group from Henan has opened a spinning mill in Uzbekistan's Fergana "
+            "region. The mill will turn local cotton into yarn for export to Europe. "
+            "The group also signed an agreement with the regional government to build a "
+            "solar power plant next to the mill. About 1,200 people work there.")
+    assert classify(text).sectors == ["electric-power", "textiles"]
+
+
+def test_a_short_report_keeps_its_one_sector_word() -> None:
+    # Two sentences: each one is the story, none is a passing mention.
+    text = ("Kazakhstan and Uzbekistan signed an accord on Monday. "
+            "It covers a new gas pipeline between the two countries.")
+    assert classify(text).sectors == ["energy"]
+
+
+def test_a_train_named_by_its_load_is_logistics_only() -> None:
+    labels = classify("A vehicle train left Changchun for Moscow on Tuesday, the first "
+                      "China-Europe freight train of the year from Jilin.")
+    assert labels.sectors == ["logistics"]
+    zh = classify("一列汽车零部件专列从长春出发开往莫斯科,这是吉林今年首趟中欧班列。")
+    assert zh.sectors == ["logistics"]
+
+
+def test_a_railway_named_as_the_route_of_a_freight_service_is_not_railways() -> None:
+    labels = classify("Freight trains via the China-Laos Railway carried more than 300,000 "
+                      "tonnes of Lao cassava to Kunming this year, Yunnan officials said.")
+    assert labels.sectors == ["logistics"]
+    zh = classify("中老铁路国际货物列车今年从万象运回木薯粉30万吨,云南物流企业表示货运需求旺盛。")
+    assert zh.sectors == ["logistics"]
+
+
+def test_building_a_line_is_still_railways() -> None:
+    labels = classify("A Hunan contractor will build a 300-km railway in Laos, the company said.")
+    assert "railways" in labels.sectors
+
+
+def test_a_chinese_ministry_names_its_remit_not_a_sector() -> None:
+    text = ("中国电建与老挝签署输变电线路建设协议。老挝能源和矿产部副部长出席仪式。"
+            "线路建成后将连接北部电网。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_the_name_of_a_dam_or_an_expressway_is_the_project() -> None:
+    labels = classify("A Fujian contractor handed over the Kibo Expressway to Tanzania "
+                      "on Friday, three months early.")
+    assert labels.sectors == ["logistics"]
+
+
+def test_a_facility_word_followed_by_a_company_word_is_a_company_name() -> None:
+    labels = classify("Workers of China Railway Construction Group opened a hospital in "
+                      "Kenya on Friday. The contractor also donated school books.")
+    assert "railways" not in labels.sectors
+
+
+def test_a_refinery_is_energy_and_mineral_fertiliser_is_chemicals() -> None:
+    assert classify("A Xinjiang company will expand an oil refinery in Kazakhstan.").sectors \
+        == ["energy"]
+    assert classify("A Yunnan firm will build a mineral fertilizer plant in Laos.").sectors \
+        == ["chemicals"]
+
+
+def test_chinese_wording_of_power_grids_and_water_works_is_read() -> None:
+    assert classify("湖北企业承建乌兹别克斯坦输变电项目。").sectors == ["electric-power"]
+    assert classify("湖北企业与阿曼签署水务项目合同。").sectors == ["water-resources"]
+
+
+def test_chinese_history_of_the_last_century_makes_no_sector() -> None:
+    text = ("江西企业在柬埔寨建设的光伏电站并网发电。上世纪90年代,当地曾有一家纺织厂。"
+            "电站年发电量约8000万千瓦时。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_late_sentence_about_joint_projects_counts_without_a_pairing_cue() -> None:
+    text = ("Uzbekistan's deputy foreign minister met a vice governor of Hunan province on "
+            "Tuesday. They reviewed trade and tourism between the two sides. "
+            "Both were interested in joint projects in car manufacturing. "
+            "A forum is planned for next year.")
+    assert "automotive" in classify(text).sectors
+
+
+def test_a_plants_own_power_station_and_port_make_no_sector() -> None:
+    text = ("A Shandong aluminium group has started an alumina refinery in West Kalimantan, "
+            "Indonesia. The plant, which has its own power plant and seaport, turns local "
+            "bauxite into alumina. It employs 3,000 people.")
+    assert classify(text).sectors == ["nonferrous-metals"]
+    zh = classify("安徽企业在俄罗斯建设水泥熟料生产线,配套建设燃气电站,年产水泥200万吨。")
+    assert zh.sectors == ["building-materials"]
+
+
+def test_a_sector_word_in_a_chinese_group_name_is_no_sector() -> None:
+    text = ("广西企业在南宁签约越南光伏电站项目。越南农业投资集团也在南宁洽谈投资。"
+            "项目年发电量约1亿千瓦时。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_railway_named_as_a_freight_route_makes_the_link_logistics() -> None:
+    for text in ["Yunnan opened a new cargo service to Vientiane via the China-Laos Railway "
+                 "on Monday.",
+                 "货物经中老铁路从昆明运往老挝万象。"]:
+        labels = classify(text)
+        assert [(p.province, p.country, p.sectors) for p in labels.pairings] == [
+            ("Yunnan", "LA", ["logistics"])], text
+
+
+def test_goods_a_country_sells_or_buys_are_trade_not_their_sectors() -> None:
+    text = ("A Yunnan trade delegation opened a fair in Vientiane on Monday. "
+            "Laos sells sweet corn, rubber and coffee to Yunnan and buys fruit and "
+            "fertilizer from it. The fair runs for five days.")
+    labels = classify(text)
+    assert not {"agriculture", "chemicals"} & set(labels.sectors)
+
+
+def test_nuclear_energy_is_power_and_a_gas_deal_is_energy() -> None:
+    assert classify("Kazakhstan and China signed an agreement on nuclear energy.").sectors \
+        == ["electric-power"]
+    assert classify("URUMQI (Xinhua) -- Kazakhstan signed a gas deal with Russia.").sectors \
+        == ["energy"]
+
+
+def test_an_officials_remit_after_director_general_for_is_no_sector() -> None:
+    text = ("A Shanghai steelmaker will build a stainless steel works in Indonesia, said the "
+            "ministry's director general for metals, machinery and transport equipment.")
+    assert classify(text).sectors == ["steel"]
+
+
+def test_chinese_exhibits_and_stainless_steel_smelting_are_read_as_a_reader_would() -> None:
+    text = ("福建企业在厦门投洽会上展出无人驾驶物流配送车。该集团参与投资的印尼不锈钢冶炼一体化项目"
+            "已经投产。项目年产不锈钢250万吨。")
+    assert classify(text).sectors == ["steel"]
+
+
+def test_a_late_sentence_on_what_a_company_exported_abroad_counts() -> None:
+    text = ("Changsha County in Hunan signed 14 contracts with African partners at the expo. "
+            "The county also hosted a business forum. Sany Group, based in the county, has "
+            "exported excavators to Morocco since 2002. The expo closed on Sunday.")
+    assert "construction-machinery" in classify(text).sectors
