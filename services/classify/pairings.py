@@ -62,6 +62,8 @@ _MAX_TRANSIT_WORDS = 3
 _VENUE_NEXT_REACH = 16
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
+# How far before a colon a word announcing a list of partners may stand.
+_LIST_OPENER_REACH = 60
 # Words a company's name may add after the province opening it ("Shandong Haohua Tire").
 _MAX_NAME_WORDS = 4
 # How far after a place a non_link_next phrase ("'s example") is looked for.
@@ -107,6 +109,7 @@ class PairingExtractor:
         self.venue_next_cjk: list[str] = grammar["venue_next_cjk"]
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
+        self.colon_list_openers: list[str] = grammar["colon_list_openers"]
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self._transit_phrases: tuple[str, ...] = tuple(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
@@ -337,7 +340,9 @@ class PairingExtractor:
                 if low <= start and end <= high:
                     return None
             for start, end in gap_breaks:
-                if low <= start and end <= high:
+                if low <= start and end <= high and not self._opens_partner_list(
+                    folded, span, start, end
+                ):
                     return None
             # A relative clause closed by a comma is an aside between subject and verb;
             # one opening right after a company named with the province tells what that
@@ -372,6 +377,14 @@ class PairingExtractor:
             if clause_start <= cue.start and cue.end <= clause_end:
                 return clause_start, clause_end
         return None
+
+    def _opens_partner_list(self, folded: str, span: tuple[int, int], start: int, end: int) -> bool:
+        """Whether a colon opens a list of the partners its clause names: "six of its
+        sister cities took part: Paysandu in Uruguay, Akita in Japan"."""
+        if folded[start:end] != ": ":
+            return False
+        before = folded[max(span[0], start - _LIST_OPENER_REACH) : start]
+        return any(word in before for word in self.colon_list_openers)
 
     def _sectors(
         self,

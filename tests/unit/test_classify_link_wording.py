@@ -102,7 +102,40 @@ def test_a_relative_clause_about_something_else_still_keeps_them_apart() -> None
 # Routes
 
 
-def test_a_train_leaving_a_city_for_a_foreign_one_links() -> None:
-    text = ("Train X8017 left Wujiashan station in Wuhan on Monday for Lodz, Poland, "
+def test_a_train_departing_from_a_city_for_a_foreign_one_links() -> None:
+    text = ("Train X8017 departed from Wujiashan station in Wuhan on Monday for Lodz, Poland, "
             "loaded with car parts and laptops.")
     assert _pairs(classify(text)) == {("Hubei", "PL")}
+
+
+def test_a_stock_listing_city_is_no_party() -> None:
+    text = ("The port was leased to a state-owned group that is listed in Hong Kong and runs "
+            "terminals in 36 countries, including Houston in the United States.")
+    labels = classify(text)
+    assert "Hong Kong" not in labels.provinces
+    assert labels.pairings == []
+
+
+def test_beijing_owning_state_firms_is_the_government() -> None:
+    text = ("Sri Lanka renegotiated the port with China Harbor Engineering, one of Beijing's "
+            "largest state-owned enterprises.")
+    assert "Beijing" not in classify(text).provinces
+
+
+# Lists of partners after a colon
+
+
+def test_a_colon_opening_a_list_of_sister_cities_links_each() -> None:
+    text = ("Four of Kunming's sister cities sent delegations this year: Chiang Mai in "
+            "Thailand, Yangon in Myanmar and Kathmandu in Nepal.")
+    assert _pairs(classify(text)) == {("Yunnan", "TH"), ("Yunnan", "MM"), ("Yunnan", "NP")}
+
+
+def test_a_colon_opening_a_list_of_partner_countries_links_each() -> None:
+    text = ("Gansu has signed cooperation agreements with three countries: Kazakhstan, "
+            "Kyrgyzstan and Tajikistan.")
+    assert _pairs(classify(text)) == {("Gansu", "KZ"), ("Gansu", "KG"), ("Gansu", "TJ")}
+
+
+def test_a_colon_opening_a_quote_still_keeps_them_apart() -> None:
+    assert classify("The Gansu governor said at the signing: Kazakhstan is a good neighbour.").pairings == []
