@@ -110,6 +110,7 @@ class PairingExtractor:
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.colon_list_openers: list[str] = grammar["colon_list_openers"]
+        self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self._transit_phrases: tuple[str, ...] = tuple(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
@@ -355,6 +356,13 @@ class PairingExtractor:
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
                 group.non_link = self.non_link_previous.longest_suffix(before)
+                # "a plant near Almaty": a project near a foreign city is in its country
+                # ("Heihe, near Blagoveshchensk" only tells where Heihe lies).
+                if (group.non_link and group.kind == COUNTRY
+                        and all(m.entry.role == "cities" for m in group.mentions)
+                        and self.city_located_previous.longest_suffix(before) == group.non_link
+                        and not before[: -group.non_link].rstrip().endswith(",")):
+                    group.non_link = 0
                 # "a land port on the border with Mongolia": a crossing joins the two.
                 if group.non_link and self.border_previous.longest_suffix(before) and any(
                     cue in folded[span[0] : span[1]] for cue in self.crossing_cues

@@ -139,3 +139,22 @@ def test_a_colon_opening_a_list_of_partner_countries_links_each() -> None:
 
 def test_a_colon_opening_a_quote_still_keeps_them_apart() -> None:
     assert classify("The Gansu governor said at the signing: Kazakhstan is a good neighbour.").pairings == []
+
+
+# A project near a foreign city
+
+
+def test_a_project_near_a_foreign_city_is_in_its_country() -> None:
+    text = "A Guangxi hydropower builder has won a contract to surface a road near Luanda."
+    assert _pairs(classify(text)) == {("Guangxi", "AO")}
+
+
+def test_a_province_city_lying_near_a_foreign_one_is_no_link() -> None:
+    text = "Heihe in Heilongjiang, near Blagoveshchensk, signed a deal with Harbin on tourism."
+    assert classify(text).pairings == []
+
+
+def test_officials_who_were_in_a_country_for_meetings_are_no_link() -> None:
+    text = ("The signing came as provincial leaders, among them the governors of Yunnan and "
+            "Anhui, were in Kazakhstan for meetings alongside a business conference.")
+    assert classify(text).pairings == []
