@@ -7,6 +7,8 @@ lies: the rules' links are always candidates. Only the paragraphs the rules alre
 into sentences are read, which keeps the candidates nearly free. One candidate per
 (province, country): the closest pair of mentions stands for it, and the rules that
 linked it are kept with their links, whose evidence and sectors a chosen candidate keeps.
+A place named only as a dateline ("TASHKENT (Xinhua) -- A Gansu company ...") is where the
+report was filed, no party, so it makes no candidate from proximity alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from services.classify.gazetteer import COUNTRY, PROVINCE
 from services.classify.matcher import Mention
-from services.classify.pairings import Link
+from services.classify.pairings import Link, _dateline_end
 
 _SENTENCE_STOP = re.compile(r"[.!?]\s|[\u3002\uff01\uff1f]")
 
@@ -66,6 +68,7 @@ class Candidate:
 
 def generate(
     document: str,
+    folded: str,
     places: list[Mention],
     starts: list[int],
     lines: dict[int, list[tuple[int, int]]],
@@ -84,7 +87,7 @@ def generate(
         mentions = places[low : bisect_left(starts, spans[-1][1], low)]
         kinds = {m.kind for m in mentions}
         if PROVINCE in kinds and COUNTRY in kinds:
-            _pair_in_line(spans, mentions, window, candidates)
+            _pair_in_line(document, folded, spans, mentions, window, candidates)
     for rule, links in rule_links.items():
         for link in links:
             key = (link.province, link.country)
@@ -96,6 +99,8 @@ def generate(
 
 
 def _pair_in_line(
+    document: str,
+    folded: str,
     spans: list[tuple[int, int]],
     mentions: list[Mention],
     window: int,
@@ -111,6 +116,9 @@ def _pair_in_line(
     for mention in mentions:
         while index < last and mention.start >= spans[index + 1][0]:
             index += 1
+        span = spans[index]
+        if mention.start == span[0] and _dateline_end(document, folded, span, [mention]) > 0:
+            continue
         side = provinces if mention.kind == PROVINCE else countries
         side.setdefault(index, {}).setdefault(mention.value, mention)
     for p_index, named in provinces.items():

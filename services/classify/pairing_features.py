@@ -30,6 +30,8 @@ _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _DASHES = frozenset("-\u2013\u2014")
 _LOOK_BEHIND = 40
+# How far after a mention a comparison phrase ("'s example") is looked for.
+_LOOK_AHEAD = 16
 
 
 def language(folded: str) -> str:
@@ -123,6 +125,7 @@ class PairingFeatures:
         self.company_words = frozenset(spec["company_words"])
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.actors = actors
 
     def _classes(self, doc: Document, low: int, high: int) -> dict[str, list[int]]:
@@ -231,6 +234,8 @@ class PairingFeatures:
             f["province_venue"] = 1.0
         if self.non_link_previous.longest_suffix(before):
             f["non_link_before"] = 1.0
+        if self.non_link_next.longest_prefix(folded[p.end : p.end + _LOOK_AHEAD]):
+            f["non_link_after"] = 1.0
         if self.actors._ties_actor(folded, sentence, p):
             f["province_actor_tie"] = 1.0
         following = doc.text[p.end : p.end + 30].split(maxsplit=1)
@@ -267,6 +272,8 @@ class PairingFeatures:
         before = doc.folded[max(0, c.start - _LOOK_BEHIND) : c.start]
         if self.non_link_previous.longest_suffix(before):
             f["non_link_before"] = 1.0
+        if self.non_link_next.longest_prefix(doc.folded[c.end : c.end + _LOOK_AHEAD]):
+            f["non_link_after"] = 1.0
         countries = self._in_sentence(doc, sentence, COUNTRY)
         if countries >= 3:
             f["country_list"] = 1.0
@@ -287,6 +294,7 @@ SIDE_FEATURES = frozenset(
     {
         "province_venue",
         "non_link_before",
+        "non_link_after",
         "province_actor_tie",
         "province_company_name",
         "province_dateline",

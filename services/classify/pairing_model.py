@@ -48,7 +48,7 @@ class PairingCandidates:
         """The document's candidates and what they share; None when it has none (most
         articles naming a province and a country state no link anywhere near)."""
         starts = [m.start for m in places]
-        candidates = generate(text, places, starts, lines, rule_links, self.window)
+        candidates = generate(text, folded, places, starts, lines, rule_links, self.window)
         if not candidates:
             return None
         return Document(text, folded, places, starts, foreign, cues, title_end), candidates

@@ -40,7 +40,9 @@ class _Group:
     __slots__ = ("end", "kind", "mentions", "non_link", "start")
 
     def __init__(self, first: Mention) -> None:
-        self.non_link: int | None = None  # non_link_previous phrase before it, once read
+        # Whether a non_link_previous phrase precedes it or a non_link_next one follows
+        # it, once read.
+        self.non_link: int | None = None
         self.kind = first.kind
         self.mentions = [first]
         self.start = first.start
@@ -60,6 +62,12 @@ _MAX_TRANSIT_WORDS = 3
 _VENUE_NEXT_REACH = 16
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
+# How far before a colon a word announcing a list of partners may stand.
+_LIST_OPENER_REACH = 60
+# Words a company's name may add after the province opening it ("Shandong Haohua Tire").
+_MAX_NAME_WORDS = 4
+# How far after a place a non_link_next phrase ("'s example") is looked for.
+_NEXT_REACH = 16
 _NO_SECTORS: frozenset[str] = frozenset()
 _CACHED_GAP = 24
 _GAP_CACHE_SIZE = 4096
@@ -100,6 +108,9 @@ class PairingExtractor:
         self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
         self.venue_next_cjk: list[str] = grammar["venue_next_cjk"]
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.non_link_next = PhraseSet(grammar["non_link_next"])
+        self.colon_list_openers: list[str] = grammar["colon_list_openers"]
+        self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self._transit_phrases: tuple[str, ...] = tuple(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
@@ -169,13 +180,13 @@ class PairingExtractor:
             # A crossing with no route's origin before it is the link itself: "through
             # the Khorgos port in Xinjiang on the border with Kazakhstan passed ...".
             groups = self._groups(folded, span, mentions, dateline_end, skip_transit=False)
-            links = self._links(folded, span, cues, groups, sectors)
+            links = self._links(text, folded, span, cues, groups, sectors)
             return [link._replace(passing=True) for link in links]
-        return self._links(folded, span, cues, groups, sectors)
+        return self._links(text, folded, span, cues, groups, sectors)
 
     def _links(
-        self, folded: str, span: tuple[int, int], cues: list[Mention], groups: list[_Group],
-        sectors: list[Mention],
+        self, text: str, folded: str, span: tuple[int, int], cues: list[Mention],
+        groups: list[_Group], sectors: list[Mention],
     ) -> list[Link]:
         provinces = [g for g in groups if g.kind == PROVINCE]
         if not provinces:
@@ -197,7 +208,9 @@ class PairingExtractor:
                     continue
                 if markers is None:
                     markers = self._markers(folded, span)
-                clause = self._clause(folded, span, province_group, country_group, markers, cues)
+                clause = self._clause(
+                    text, folded, span, province_group, country_group, markers, cues
+                )
                 if clause is None:
                     continue
                 named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
@@ -308,6 +321,7 @@ class PairingExtractor:
 
     def _clause(
         self,
+        text: str,
         folded: str,
         span: tuple[int, int],
         province_group: _Group,
@@ -327,21 +341,38 @@ class PairingExtractor:
                 if low <= start and end <= high:
                     return None
             for start, end in gap_breaks:
-                if low <= start and end <= high:
+                if low <= start and end <= high and not self._opens_partner_list(
+                    folded, span, start, end
+                ):
                     return None
-            # A relative clause closed by a comma is an aside between subject and verb.
+            # A relative clause closed by a comma is an aside between subject and verb;
+            # one opening right after a company named with the province tells what that
+            # company does ("Shandong Haohua Tire, which is putting money into ...").
             for start, end in relative_clauses:
-                if low <= start and end <= high and "," not in folded[end:high]:
+                if (low <= start and end <= high and "," not in folded[end:high]
+                        and not (first is province_group and _names_company(text[low:start]))):
                     return None
         for group in (first, second):
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
                 group.non_link = self.non_link_previous.longest_suffix(before)
+                # "a plant near Almaty": a project near a foreign city is in its country
+                # ("Heihe, near Blagoveshchensk" only tells where Heihe lies).
+                if (group.non_link and group.kind == COUNTRY
+                        and all(m.entry.role == "cities" for m in group.mentions)
+                        and self.city_located_previous.longest_suffix(before) == group.non_link
+                        and not before[: -group.non_link].rstrip().endswith(",")):
+                    group.non_link = 0
                 # "a land port on the border with Mongolia": a crossing joins the two.
                 if group.non_link and self.border_previous.longest_suffix(before) and any(
                     cue in folded[span[0] : span[1]] for cue in self.crossing_cues
                 ):
                     group.non_link = 0
+                # "on Singapore's example": a place held up as a model is no party.
+                if not group.non_link:
+                    group.non_link = self.non_link_next.longest_prefix(
+                        folded[group.end : min(span[1], group.end + _NEXT_REACH)]
+                    )
             if group.non_link:
                 return None
         clause_start, clause_end = span
@@ -354,6 +385,14 @@ class PairingExtractor:
             if clause_start <= cue.start and cue.end <= clause_end:
                 return clause_start, clause_end
         return None
+
+    def _opens_partner_list(self, folded: str, span: tuple[int, int], start: int, end: int) -> bool:
+        """Whether a colon opens a list of the partners its clause names: "six of its
+        sister cities took part: Paysandu in Uruguay, Akita in Japan"."""
+        if folded[start:end] != ": ":
+            return False
+        before = folded[max(span[0], start - _LIST_OPENER_REACH) : start]
+        return any(word in before for word in self.colon_list_openers)
 
     def _sectors(
         self,
@@ -420,6 +459,13 @@ class PairingExtractor:
             gap = gap.replace(separator, " ")
         # A word may qualify an item ("and clean energy"); more is an aside, not a list.
         return len(gap.split()) <= 1
+
+
+def _names_company(gap: str) -> bool:
+    """Whether the words between a province and a relative clause finish a name opened
+    by the province ("Shandong| Haohua Tire|, which"): a few capitalised words."""
+    words = gap.split()
+    return 0 < len(words) <= _MAX_NAME_WORDS and all(word[:1].isupper() for word in words)
 
 
 def _dateline_end(text: str, folded: str, span: tuple[int, int], mentions: list[Mention]) -> int:
