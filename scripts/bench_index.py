@@ -85,6 +85,12 @@ def _refresh(interval: str) -> Callable[[Body], None]:
     return change
 
 
+def _merge_floor(size: str) -> Callable[[Body], None]:
+    def change(body: Body) -> None:
+        body["template"]["settings"]["index.merge.policy.floor_segment"] = size
+    return change
+
+
 def _async_translog(body: Body) -> None:
     # For comparison only: loses acknowledged writes on a crash, never to be adopted.
     body["template"]["settings"]["index.translog.durability"] = "async"
@@ -99,8 +105,10 @@ VARIANTS: dict[str, Callable[[Body], None]] = {
     "no-offsets": _no_offsets,
     "no-exact": _no_exact,
     "evidence-not-indexed": _evidence_not_indexed,
+    "refresh-2s": _refresh("2s"),
     "refresh-5s": _refresh("5s"),
     "refresh-30s": _refresh("30s"),
+    "merge-floor-2mb": _merge_floor("2mb"),
     "async-translog": _async_translog,
 }
 # The same template written through a bulk writer that waits longer for company.

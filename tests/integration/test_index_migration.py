@@ -126,3 +126,11 @@ def test_a_current_index_is_left_alone(es, settings) -> None:
     before = write_index(es, settings.index_alias)
     assert migrate(es, settings, settle_seconds=0) is None
     assert write_index(es, settings.index_alias) == before
+
+
+def test_a_changed_refresh_interval_reaches_the_existing_index(es, settings) -> None:
+    index = write_index(es, settings.index_alias)
+    ensure_index(es, settings.model_copy(update={"index_refresh_interval": "7s"}))
+    live = es.indices.get_settings(index=index)[index]["settings"]["index"]
+    assert live["refresh_interval"] == "7s"
+    assert write_index(es, settings.index_alias) == index  # no new index for a live setting
