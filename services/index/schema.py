@@ -11,11 +11,8 @@ What the template indexes is what searching reads: title, summary and text analy
 a pairing's evidence kept in ``_source`` for the pairings view but not analysed, since no
 query searches it. Every other analysis would be CPU spent on each article for nothing.
 
-Merging: articles arrive a few at a time and each refresh writes a tiny segment. With
-Elasticsearch's default floor (16 MB, every smaller segment counted as that big) the
-merge policy keeps rewriting the growing small segment together with each batch of new
-ones until it passes 16 MB; a 2 MB floor merges them by their real size, which cut
-Elasticsearch's CPU per article by about a quarter (scripts/bench_index.py).
+Most of Elasticsearch's CPU per article is the refresh (each writes a small segment) and
+the merging of those segments, not analysis: see BRI_INDEX_REFRESH_INTERVAL.
 """
 
 from __future__ import annotations
