@@ -160,7 +160,7 @@ def build_index(es: Elasticsearch, settings: Settings, count: int, log: Any = pr
     alias = settings.index_alias
     drop_index(es, settings)
     ensure_index(es, settings)
-    # Bulk loading goes faster without refreshes; the template's 1s comes back after.
+    # Bulk loading goes faster without refreshes; the configured interval comes back after.
     es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "-1"}})
     results = helpers.parallel_bulk(es, _actions(alias, count), thread_count=2, chunk_size=1000,
                                     queue_size=4, raise_on_error=False)
@@ -169,5 +169,6 @@ def build_index(es: Elasticsearch, settings: Settings, count: int, log: Any = pr
             raise RuntimeError(f"indexing failed: {item}")
         if done % 10000 == 0:
             log(f"  indexed {done:,}/{count:,}")
-    es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "1s"}})
+    es.indices.put_settings(
+        index=alias, settings={"index": {"refresh_interval": settings.index_refresh_interval}})
     es.indices.refresh(index=alias)

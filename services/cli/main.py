@@ -20,7 +20,9 @@ app = typer.Typer(help="BRI Monitor: Belt and Road capacity-cooperation news mon
 services_app = typer.Typer(help="Local Redis and Elasticsearch.", no_args_is_help=True)
 feeds_app = typer.Typer(help="The feeds being watched.", no_args_is_help=True)
 deadletter_app = typer.Typer(help="Messages that kept failing.", no_args_is_help=True)
+index_app = typer.Typer(help="The articles index behind its alias.", no_args_is_help=True)
 app.add_typer(services_app, name="services")
+app.add_typer(index_app, name="index")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(deadletter_app, name="deadletter")
 
@@ -426,6 +428,28 @@ def deadletter_replay(
             continue
         sender.send_task(letter.task, args=letter.args, kwargs=letter.kwargs, queue=letter.queue)
         typer.echo(f"{letter_id}: replayed to {letter.queue}")
+
+
+@index_app.command("migrate")
+def index_migrate() -> None:
+    """Move the alias onto a new index built from the current template, copying every
+    article; safe while the workers run (see services/index/migration.py)."""
+    from elasticsearch import TransportError
+
+    from services.common.es_client import elasticsearch_client
+    from services.index.migration import migrate
+
+    settings = get_settings()
+    try:
+        result = migrate(elasticsearch_client(settings), settings)
+    except TransportError as exc:
+        _fail(f"Elasticsearch unreachable: {exc}")
+        return
+    if result is None:
+        typer.echo(f"{settings.index_alias} already uses the current template")
+        return
+    typer.echo(f"{settings.index_alias}: {result.old_index} -> {result.new_index}, "
+               f"{result.copied} articles copied, {result.caught_up} caught up")
 
 
 @app.command("demo")

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     index_alias: str = "bri-articles"
     index_shards: int = 1
     index_replicas: int = 0
+    # How soon a written article shows up in searches. Each refresh writes a segment and
+    # small segments are merged again and again, so this is most of Elasticsearch's CPU
+    # per article (scripts/bench_index.py); alerts and article pages do not wait for it.
+    index_refresh_interval: str = Field(
+        "1s", description="how often new articles become searchable (Elasticsearch time unit)")
     bulk_max_docs: int = Field(200, description="flush a bulk request at this many documents")
     bulk_max_wait_ms: int = Field(50, description="or after this long since the first waiting")
 
