@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from services.classify.textnorm import is_word_char
@@ -65,3 +66,16 @@ class PhraseSet:
             ):
                 return length
         return 0
+
+
+class Substrings:
+    """Whether a text holds any of some phrases anywhere: one regex search over an
+    alternation of them instead of one ``in`` test per phrase."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        alternatives = [re.escape(phrase) for phrase in phrases]
+        # No phrase is never found; "(?!)" is a pattern that never matches.
+        self._pattern = re.compile("|".join(alternatives) if alternatives else "(?!)")
+
+    def found_in(self, text: str) -> bool:
+        return self._pattern.search(text) is not None
