@@ -27,7 +27,7 @@ from typing import Any
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
 from services.classify.pairings import CueSentence, Link
-from services.classify.phrases import PhraseSet
+from services.classify.phrases import PhraseSet, Substrings
 
 # The weight of one strong sector term (see sectors.json).
 _STRONG = 1.0 - 1e-9
@@ -44,12 +44,13 @@ class ActorLinker:
         spec = grammar["actors"]
         self.window = int(spec["window"])
         self.nouns = frozenset(spec["nouns"])
-        self.nouns_cjk = [noun for noun in spec["nouns"] if noun[:1] >= "\u2e80"]
+        self.nouns_cjk = Substrings(noun for noun in spec["nouns"] if noun[:1] >= "\u2e80")
         self.tie_previous = PhraseSet(spec["tie_previous"])
-        self.tie_previous_alone: list[str] = spec["tie_previous_alone"]
+        self.tie_previous_alone = Substrings(spec["tie_previous_alone"])
         self.tie_next = tuple(spec["tie_next"])
         self.reference_openings = tuple(spec["reference_openings"])
-        self.references = spec["references"]
+        self.references: list[str] = spec["references"]
+        self._any_reference = Substrings(self.references)
         self.reference_reach = int(spec["reference_reach"])
         self.later_openings = tuple(spec["later_openings"])
         self.project_references = tuple(spec["project_references"])
@@ -176,7 +177,7 @@ class ActorLinker:
         before = folded[max(sentence[0], mention.start - _BEFORE) : mention.start]
         after = folded[mention.end : min(sentence[1], mention.end + _AFTER)]
         # "headquartered in Hefei", "based in Jingjiang in Jiangsu province"
-        if after.startswith(self.tie_next) or any(p in before for p in self.tie_previous_alone):
+        if after.startswith(self.tie_next) or self.tie_previous_alone.found_in(before):
             return True
         tie = self.tie_previous.longest_suffix(before)
         if tie and self._has_noun(before[: len(before) - tie], last_words=4):
@@ -201,7 +202,7 @@ class ActorLinker:
         return False
 
     def _has_noun(self, piece: str, last_words: int = 0, first_words: int = 0) -> bool:
-        if any(noun in piece for noun in self.nouns_cjk):
+        if self.nouns_cjk.found_in(piece):
             return True
         words = _WORD.findall(piece)
         chosen = words[-last_words:] if last_words else words[:first_words]
@@ -221,9 +222,7 @@ class ActorLinker:
         """Countries of a sentence that refers back to the actor before naming them."""
         countries = [m for m in mentions if m.kind == COUNTRY]
         reach = folded[span[0] : min(countries[0].start, span[0] + self.reference_reach)]
-        refers = reach.startswith(self.reference_openings) or any(
-            phrase in reach for phrase in self.references
-        )
+        refers = reach.startswith(self.reference_openings) or self._any_reference.found_in(reach)
         if not refers and name:
             refers = name in text[span[0] : countries[0].start]
         if refers:

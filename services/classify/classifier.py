@@ -7,7 +7,7 @@ process (building it takes far longer than classifying an article).
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 
 from services.classify import relevance
@@ -199,6 +199,7 @@ def _cue_sentences(
     spans: list[tuple[int, int]] = []
     inside: list[Mention] = []
     inside_starts: list[int] = []
+    span_starts: list[int] = []
     for cue in cues:  # in text order
         if cue.start >= line_stop:
             line_start, line_stop = line_around(document, cue.start)
@@ -224,17 +225,23 @@ def _cue_sentences(
             if can_link:
                 lines[line_start] = spans
                 inside_starts = [m.start for m in inside]
-        for span in spans:
-            if span[0] <= cue.start < span[1]:
-                sentence = sentences.get(span)
-                if sentence is None:
-                    low = bisect_left(inside_starts, span[0])
-                    mentions = inside[low : bisect_left(inside_starts, span[1], low)]
-                    kinds_here = frozenset(m.kind for m in mentions)
-                    sentences[span] = CueSentence(span, mentions, [cue], kinds_here)
-                else:
-                    sentence.cues.append(cue)
-                break
+                span_starts = [span[0] for span in spans]
+        if not spans:
+            continue
+        # The sentence holding the cue: the last one starting at or before it, if the cue
+        # is not in the space between two sentences.
+        index = bisect_right(span_starts, cue.start) - 1
+        if index < 0 or cue.start >= spans[index][1]:
+            continue
+        span = spans[index]
+        sentence = sentences.get(span)
+        if sentence is None:
+            low = bisect_left(inside_starts, span[0])
+            mentions = inside[low : bisect_left(inside_starts, span[1], low)]
+            kinds_here = frozenset(m.kind for m in mentions)
+            sentences[span] = CueSentence(span, mentions, [cue], kinds_here)
+        else:
+            sentence.cues.append(cue)
     return list(sentences.values())
 
 

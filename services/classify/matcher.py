@@ -270,8 +270,20 @@ def _case_fits(text: str, start: int, entry: Entry) -> bool:
 
 
 def _leftmost_longest(mentions: list[Mention]) -> list[Mention]:
-    unique = {(m.start, m.end, m.entry): m for m in mentions}
-    ordered = sorted(unique.values(), key=lambda m: (m.start, m.start - m.end))
+    # One mention per span and meaning, the last found, in the order the meanings were
+    # first found. Grouping by span first compares entries only where spans coincide:
+    # hashing every entry (all its fields) cost more than the rest of this function.
+    by_span: dict[tuple[int, int], list[Mention]] = {}
+    for mention in mentions:
+        same_span = by_span.setdefault((mention.start, mention.end), [])
+        for index, other in enumerate(same_span):
+            if other.entry == mention.entry:
+                same_span[index] = mention
+                break
+        else:
+            same_span.append(mention)
+    unique = [mention for same_span in by_span.values() for mention in same_span]
+    ordered = sorted(unique, key=lambda m: (m.start, m.start - m.end))
     kept: list[Mention] = []
     span = (-1, -1)
     for mention in ordered:

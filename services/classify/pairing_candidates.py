@@ -128,16 +128,20 @@ def _pair_in_line(
                 continue
             gap = abs(p_index - c_index)
             for p in named.values():
+                p_start, p_end, province = p.start, p.end, p.value
                 for c in other.values():
-                    distance = max(0, c.start - p.end if p.start <= c.start else p.start - c.end)
-                    key = (p.value, c.value)
+                    c_start = c.start
+                    distance = c_start - p_end if p_start <= c_start else p_start - c.end
+                    if distance < 0:
+                        distance = 0
+                    key = (province, c.value)
                     candidate = candidates.get(key)
                     if candidate is None:
-                        candidate = candidates[key] = Candidate(p.value, c.value)
+                        candidate = candidates[key] = Candidate(province, c.value)
                     candidate.mention_pairs += 1
-                    if candidate.province_mention is None or (gap, distance) < (
-                        candidate.gap,
-                        candidate.distance,
+                    # Nearest first: fewer sentences apart, then fewer characters.
+                    if candidate.province_mention is None or gap < candidate.gap or (
+                        gap == candidate.gap and distance < candidate.distance
                     ):
                         candidate.province_mention, candidate.country_mention = p, c
                         candidate.province_sentence = spans[p_index]

@@ -18,7 +18,7 @@ import ahocorasick_rs
 from services.classify.automata import Automaton
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
-from services.classify.phrases import PhraseSet
+from services.classify.phrases import PhraseSet, Substrings
 
 
 class Link(NamedTuple):
@@ -106,21 +106,22 @@ class PairingExtractor:
         self.venue_previous = PhraseSet(grammar["venue_previous"])
         self.venue_openings = frozenset(grammar["venue_openings"])
         self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
-        self.venue_next_cjk: list[str] = grammar["venue_next_cjk"]
+        self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.colon_list_openers: list[str] = grammar["colon_list_openers"]
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
-        self._transit_phrases: tuple[str, ...] = tuple(grammar["transit_previous"])
+        self._transit_phrases = Substrings(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
-        self.transit_next: list[str] = grammar["transit_next"]
+        self.transit_next = Substrings(grammar["transit_next"])
         self.parties_openings = PhraseSet(grammar["parties_openings"])
         self.border_previous = PhraseSet(grammar["border_previous"])
-        self.crossing_cues: list[str] = grammar["crossing_cues"]
+        self.crossing_cues = Substrings(grammar["crossing_cues"])
         self.group_words = frozenset(grammar["group_words"])
         self.group_characters = frozenset(w for w in self.group_words if len(w) == 1)
         self.list_separators: list[str] = grammar["list_separators"]
+        self._any_list_separator = Substrings(self.list_separators)
         lists: dict[str, list[int]] = {}
         marker_names = ("clause_breaks", "gap_breaks", "relative_clauses")  # _Markers' order
         for which, phrases in enumerate(grammar[name] for name in marker_names):
@@ -261,7 +262,7 @@ class PairingExtractor:
         # "论坛在乌鲁木齐举行": 在 or 于 before, the event's verb after, in one clause.
         if before[-1:] in self.venue_before_cjk:
             after = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split(",")[0]
-            if any(word in after for word in self.venue_next_cjk):
+            if self.venue_next_cjk.found_in(after):
                 return True
         # "In Beijing, Kazakh and Chinese officials signed ...": the setting of the sentence.
         return (
@@ -274,11 +275,11 @@ class PairingExtractor:
         "via the land port of Khorgos" (a few words may name the crossing)."""
         # "从新疆阿拉山口口岸出境": the crossing a route leaves or enters China by.
         after = folded[mention.end : min(span[1], mention.end + _TRANSIT_NEXT_REACH)]
-        if any(word in after.split(",")[0] for word in self.transit_next):
+        if self.transit_next.found_in(after.split(",")[0]):
             return True
         before = folded[max(span[0], mention.start - 40) : mention.start]
         # Trimming words only shortens ``before``: no phrase inside it, none at its end.
-        if not any(phrase in before for phrase in self._transit_phrases):
+        if not self._transit_phrases.found_in(before):
             return False
         for _ in range(_MAX_TRANSIT_WORDS + 1):
             if self.transit_previous.longest_suffix(before):
@@ -364,8 +365,8 @@ class PairingExtractor:
                         and not before[: -group.non_link].rstrip().endswith(",")):
                     group.non_link = 0
                 # "a land port on the border with Mongolia": a crossing joins the two.
-                if group.non_link and self.border_previous.longest_suffix(before) and any(
-                    cue in folded[span[0] : span[1]] for cue in self.crossing_cues
+                if group.non_link and self.border_previous.longest_suffix(before) and (
+                    self.crossing_cues.found_in(folded[span[0] : span[1]])
                 ):
                     group.non_link = 0
                 # "on Singapore's example": a place held up as a model is no party.
@@ -453,7 +454,7 @@ class PairingExtractor:
     def _listed_together(self, folded: str, first: Mention, second: Mention) -> bool:
         """Whether two sector terms are items of one list ("metals, energy and water")."""
         gap = folded[first.end : second.start]
-        if len(gap) > _MAX_LIST_GAP or not any(s in gap for s in self.list_separators):
+        if len(gap) > _MAX_LIST_GAP or not self._any_list_separator.found_in(gap):
             return False
         for separator in self.list_separators:
             gap = gap.replace(separator, " ")
