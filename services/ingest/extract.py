@@ -23,10 +23,10 @@ import lxml.html
 import trafilatura
 from bs4.dammit import EncodingDetector
 from lxml import etree
-from readability import Document
 from readability.readability import Unparseable
 
 from services.ingest.page_metadata import read_metadata
+from services.ingest.readability_document import ArticleDocument
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +357,7 @@ def trafilatura_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
 
 def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     try:
-        summary = Document(tree).summary(html_partial=True)
+        summary = ArticleDocument(tree).summary(html_partial=True)
     except Unparseable as exc:
         log.debug("readability found no article: %s", exc)
         return []
