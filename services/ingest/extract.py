@@ -318,11 +318,25 @@ def _parse(markup: str) -> tuple[lxml.html.HtmlElement, bool]:
     return tree, too_deep
 
 
+# lxml.html picks each element's Python class in a Python method, called again whenever an
+# element is reached afresh, and the extraction libraries reach every element many times.
+# The same classes from a lookup in C; only the form controls' subclasses (FormElement,
+# InputElement, ...) become plain HtmlElements, and nothing here uses their extras.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def _parser() -> lxml.html.HTMLParser:
     # One per parse: parsers keep their error log, and workers may run threads.
-    return lxml.html.HTMLParser(
+    parser = lxml.html.HTMLParser(
         remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
     )
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    return parser
 
 
 # --- main text -----------------------------------------------------------------------------
