@@ -163,14 +163,19 @@ def _rss_bytes(pid: int) -> int:
 
 @dataclass
 class WorkerMeter:
-    """CPU and RSS of each stage worker's process tree."""
+    """CPU of each stage (the process trees of all its workers) and RSS of each worker."""
 
     group: WorkerGroup
     peak_rss: dict[str, int] = field(default_factory=dict)
 
     def cpu(self) -> dict[str, float]:
-        return {name: sum(_cpu_seconds(p) for p in _tree(proc.pid))
-                for name, proc in self.group.processes.items()}
+        # A stage may run as several workers (extract-1, extract-2, ...): summed by stage.
+        stage_of = {spec.name: spec.stage for spec in self.group.specs}
+        by_stage: dict[str, float] = {}
+        for name, proc in self.group.processes.items():
+            stage = stage_of[name]
+            by_stage[stage] = by_stage.get(stage, 0.0) + sum(_cpu_seconds(p) for p in _tree(proc.pid))
+        return by_stage
 
     def rss(self) -> dict[str, int]:
         current = {name: sum(_rss_bytes(p) for p in _tree(proc.pid))
@@ -393,6 +398,7 @@ def main() -> int:
         corpus = BenchCorpus(server, args.feeds, args.articles, args.quiet_feeds)
         registry = FeedRegistry(client)
         group.start()
+        print("workers: " + ", ".join(spec.name for spec in group.specs), flush=True)
         meter = WorkerMeter(group)
         sender = create_app("bench")
 

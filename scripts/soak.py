@@ -93,7 +93,7 @@ def _soak(args: argparse.Namespace, faults: list[str], site: Any, hostile: tuple
     group.start()
     try:
         with harness.Supervisor(group) as supervisor:
-            actions = _fault_actions(supervisor, settings, [s.name for s in specs], args)
+            actions = _fault_actions(supervisor, settings, sorted({s.stage for s in specs}), args)
             injected = _publish_and_inject(site, actions, faults, args)
             result = harness.final_reconciliation(
                 supervisor, site.served_urls(), es, client, settings,
@@ -117,7 +117,7 @@ def _soak(args: argparse.Namespace, faults: list[str], site: Any, hostile: tuple
 
 
 def _fault_actions(
-    supervisor: Any, settings: Any, workers: list[str], args: argparse.Namespace
+    supervisor: Any, settings: Any, stages: list[str], args: argparse.Namespace
 ) -> dict[str, Callable[[], None]]:
     from services.devservices import elasticsearch_node, redis_server
 
@@ -136,7 +136,7 @@ def _fault_actions(
         "kill-extract": lambda: supervisor.crash(["extract"]),
         "kill-classify": lambda: supervisor.crash(["classify"]),
         "kill-index": lambda: supervisor.crash(["index"]),
-        "kill-all": lambda: supervisor.crash(workers),
+        "kill-all": lambda: supervisor.crash(stages),
         "es-outage": es_outage,
         "redis-restart": redis_restart,
     }

@@ -102,9 +102,12 @@ class Supervisor:
             with self._lock:
                 self.restarted.extend(self.group.restart_exited())
 
-    def crash(self, names: list[str], down_seconds: float = 1.0) -> None:
-        """SIGKILL the named workers, leave them down a moment, start them again."""
+    def crash(self, stages: list[str], down_seconds: float = 1.0) -> None:
+        """SIGKILL every worker of the named stages (a CPU stage may run as several:
+        extract-1, extract-2, ...), leave them down a moment, start them again."""
         with self._lock:
+            names = [spec.name for spec in self.group.specs
+                     if spec.stage in stages and spec.name in self.group.processes]
             for name in names:
                 kill_worker(self.group, name)
             time.sleep(down_seconds)

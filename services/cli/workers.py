@@ -23,8 +23,9 @@ from services.common.settings import Settings
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    name: str
+    name: str  # distinct within a group, e.g. "extract-2"
     args: list[str]
+    stage: str  # the stage it serves ("scheduler" for the periodic poll)
 
 
 @dataclass(frozen=True)
@@ -49,29 +50,47 @@ STAGES: dict[str, Stage] = {
 }
 
 
-def stage_spec(settings: Settings, stage: str, node: str | None = None) -> WorkerSpec:
-    """A worker of one stage; several of a stage need distinct ``node`` names."""
+def stage_spec(settings: Settings, stage: str, node: str | None = None,
+               concurrency: int | None = None) -> WorkerSpec:
+    """A worker of one stage, sized by its BRI_*_CONCURRENCY setting unless ``concurrency``
+    is given; several of a stage need distinct ``node`` names."""
     definition = STAGES[stage]
     name = node or stage
-    concurrency = definition.concurrency(settings)
+    if concurrency is None:
+        concurrency = definition.concurrency(settings)
     # One process of CPU work runs in the worker itself: no pool child, no pipe to it.
     pool = "solo" if definition.pool == "prefork" and concurrency == 1 else definition.pool
     return WorkerSpec(name, [sys.executable, "-m", "celery", "-A", definition.module, "worker",
                              "-Q", definition.queue, "-n", f"{name}@%h", "-P", pool,
-                             "-c", str(concurrency), "--loglevel", settings.log_level])
+                             "-c", str(concurrency), "--loglevel", settings.log_level], stage)
+
+
+def stage_specs(settings: Settings, stage: str) -> list[WorkerSpec]:
+    """The workers of one stage on this host.
+
+    A CPU stage of N processes is one prefork worker of N children, or, with
+    ``cpu_stage_pool`` "solo", N single-process workers named STAGE-1..STAGE-N, each taking
+    its messages from Redis itself instead of through its parent's pipe (the pipeline
+    benchmark compares the two: it sums a stage's CPU over all its workers).
+    """
+    definition = STAGES[stage]
+    processes = definition.concurrency(settings)
+    if definition.pool != "prefork" or processes == 1 or settings.cpu_stage_pool == "prefork":
+        return [stage_spec(settings, stage)]
+    return [stage_spec(settings, stage, f"{stage}-{n}", concurrency=1) for n in range(1, processes + 1)]
 
 
 def worker_specs(settings: Settings, with_scheduler: bool = True) -> list[WorkerSpec]:
-    """One worker per stage, each sized by its BRI_*_CONCURRENCY setting."""
+    """Every stage's workers, each stage sized by its BRI_*_CONCURRENCY setting."""
     level = settings.log_level
     celery = [sys.executable, "-m", "celery"]
-    specs = [stage_spec(settings, stage) for stage in STAGES]
+    specs = [spec for stage in STAGES for spec in stage_specs(settings, stage)]
     if with_scheduler:
         schedule = settings.state_dir / "celerybeat-schedule"
         settings.state_dir.mkdir(parents=True, exist_ok=True)
         specs.append(
             WorkerSpec("scheduler", [*celery, "-A", "services.ingest.worker", "beat", "-s",
-                                     str(schedule), "--loglevel", level])
+                                     str(schedule), "--loglevel", level], "scheduler")
         )
     return specs
 

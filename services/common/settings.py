@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     ingest_concurrency: int = Field(default_factory=lambda: 8 * _cores())
     extract_concurrency: int = Field(default_factory=_cores)
     classify_concurrency: int = Field(default_factory=lambda: max(1, _cores() // 4))
+    # How `bri workers` runs a CPU stage of several processes: "prefork", one worker whose
+    # parent hands each message to a pool child over a pipe; "solo", one single-process
+    # worker per process, each taking its messages from Redis itself. On the 2-core
+    # development machine the two cost the same CPU per article within measurement noise
+    # (extract ~10 ms either way), so the one-worker layout stays the default.
+    cpu_stage_pool: Literal["prefork", "solo"] = Field(
+        "prefork", description="CPU stages as one prefork pool or as single-process workers (solo)"
+    )
     # The learned pairing decision (services/classify/pairing_model.py); off: the rules alone.
     pairing_model: bool = Field(True, description="decide pairings with the trained model (on|off)")
     index_concurrency: int = 8

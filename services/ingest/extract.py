@@ -23,10 +23,10 @@ import lxml.html
 import trafilatura
 from bs4.dammit import EncodingDetector
 from lxml import etree
-from readability import Document
 from readability.readability import Unparseable
 
 from services.ingest.page_metadata import read_metadata
+from services.ingest.readability_document import ArticleDocument
 
 log = logging.getLogger(__name__)
 
@@ -318,11 +318,25 @@ def _parse(markup: str) -> tuple[lxml.html.HtmlElement, bool]:
     return tree, too_deep
 
 
+# lxml.html picks each element's Python class in a Python method, called again whenever an
+# element is reached afresh, and the extraction libraries reach every element many times.
+# The same classes from a lookup in C; only the form controls' subclasses (FormElement,
+# InputElement, ...) become plain HtmlElements, and nothing here uses their extras.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def _parser() -> lxml.html.HTMLParser:
     # One per parse: parsers keep their error log, and workers may run threads.
-    return lxml.html.HTMLParser(
+    parser = lxml.html.HTMLParser(
         remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
     )
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    return parser
 
 
 # --- main text -----------------------------------------------------------------------------
@@ -333,7 +347,9 @@ def main_text_paragraphs(tree: lxml.html.HtmlElement, headlines: Sequence[str] =
 
     ``tree`` is consumed: readability prunes it in place.
     """
-    element_count = sum(1 for _ in tree.iter())
+    # Counted in C; the parser keeps no comments or processing instructions, so these are
+    # all the nodes readability walks.
+    element_count = int(tree.xpath("count(descendant-or-self::*)"))
     primary = _without_headline(trafilatura_paragraphs(tree), headlines)
     if element_count > CROSS_CHECK_MAX_ELEMENTS:
         return primary
@@ -357,7 +373,7 @@ def trafilatura_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
 
 def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     try:
-        summary = Document(tree).summary(html_partial=True)
+        summary = ArticleDocument(tree).summary(html_partial=True)
     except Unparseable as exc:
         log.debug("readability found no article: %s", exc)
         return []

@@ -37,14 +37,33 @@ def workers(redis_db, es, settings, log_dir: Path) -> Iterator[WorkerGroup]:  # 
     group.stop()
 
 
-def _presences(redis_db, timeout: float = 60) -> dict[str, WorkerPresence]:  # type: ignore[no-untyped-def]
+def _presences(
+    redis_db, group: WorkerGroup, timeout: float = 60  # type: ignore[no-untyped-def]
+) -> dict[str, list[WorkerPresence]]:
+    """Every worker's presence, by stage, once all the group's workers have announced themselves
+    (a CPU stage runs as several single-process workers)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        by_stage = {w.stage: w for w in live_workers(redis_db)}
-        if all(stage in by_stage for stage in STAGES):
+        by_stage: dict[str, list[WorkerPresence]] = {}
+        for w in live_workers(redis_db):
+            by_stage.setdefault(w.stage, []).append(w)
+        if all(len(by_stage.get(stage, [])) == len(_names(group, stage)) for stage in STAGES):
             return by_stage
         time.sleep(0.3)
-    raise AssertionError(f"not every stage's worker came up: {sorted(by_stage)}")
+    raise AssertionError(f"not every stage's workers came up: {sorted(by_stage)}")
+
+
+def _names(group: WorkerGroup, stage: str) -> list[str]:
+    return [spec.name for spec in group.specs if spec.stage == stage]
+
+
+def _scrape_stages(ports: dict[str, list[int]]) -> dict[str, list[str]]:
+    return {stage: [scrape(port) for port in stage_ports] for stage, stage_ports in ports.items()}
+
+
+def _total(texts: list[str], name: str, **labels: str) -> float:
+    """A metric summed over a stage's workers."""
+    return sum(value(text, name, **labels) for text in texts)
 
 
 def _poll_through_workers(server, redis_db) -> None:  # type: ignore[no-untyped-def]
@@ -69,42 +88,44 @@ def test_worker_metrics_move_with_real_tasks_and_logs_follow_an_article(
     registry = FeedRegistry(redis_db)
     for url in sample_server.feed_urls:
         registry.add(url)
-    ports = {stage: w.metrics_port for stage, w in _presences(redis_db).items()}
-    assert all(ports.values()), ports
-    before = {stage: scrape(port) for stage, port in ports.items() if port}
-    assert value(before["classify"], "bri_articles_total", stage="classify", outcome="ok") == 0
+    ports = {stage: [w.metrics_port or 0 for w in ws] for stage, ws in _presences(redis_db, workers).items()}
+    assert all(port for stage_ports in ports.values() for port in stage_ports), ports
+    before = _scrape_stages(ports)
+    assert _total(before["classify"], "bri_articles_total", stage="classify", outcome="ok") == 0
 
     _poll_through_workers(sample_server, redis_db)
     assert dead_letter.count(redis_db) == 0, dead_letter.list_letters(redis_db)
     es.indices.refresh(index=settings.index_alias)
     assert es.count(index=settings.index_alias)["count"] == articles
 
-    after = {stage: scrape(port) for stage, port in ports.items() if port}
+    after = _scrape_stages(ports)
     ingest, classify, index = after["ingest"], after["classify"], after["index"]
-    assert value(ingest, "bri_feed_polls_total", outcome="updated") == feeds
-    assert value(ingest, "bri_feed_new_entries_total") == articles
-    assert value(ingest, "bri_articles_total", stage="ingest", outcome="ok") == articles
-    assert value(ingest, "bri_step_duration_seconds_count", stage="ingest", step="fetch-page") == articles
-    # extract runs its tasks in prefork children: the parent's endpoint still counts them.
+    assert _total(ingest, "bri_feed_polls_total", outcome="updated") == feeds
+    assert _total(ingest, "bri_feed_new_entries_total") == articles
+    assert _total(ingest, "bri_articles_total", stage="ingest", outcome="ok") == articles
+    assert _total(ingest, "bri_step_duration_seconds_count", stage="ingest", step="fetch-page") == articles
+    # Extraction may run in prefork children (whose parent's endpoint counts them) or in
+    # several single-process workers: between them, every article once.
     extract = after["extract"]
-    assert value(extract, "bri_articles_total", stage="extract", outcome="ok") == articles
-    assert value(extract, "bri_step_duration_seconds_count", stage="extract", step="extract") == articles
-    assert value(classify, "bri_articles_total", stage="classify", outcome="ok") == articles
-    assert value(classify, "bri_task_duration_seconds_count", stage="classify",
-                 task="bri.classify.classify_article") == articles
-    assert value(index, "bri_articles_total", stage="index", outcome="ok") == articles
-    assert value(after["alerts"], "bri_articles_total", stage="alerts", outcome="ok") == articles
+    assert _total(extract, "bri_articles_total", stage="extract", outcome="ok") == articles
+    assert _total(extract, "bri_step_duration_seconds_count", stage="extract", step="extract") == articles
+    assert _total(classify, "bri_articles_total", stage="classify", outcome="ok") == articles
+    assert _total(classify, "bri_task_duration_seconds_count", stage="classify",
+                  task="bri.classify.classify_article") == articles
+    assert _total(index, "bri_articles_total", stage="index", outcome="ok") == articles
+    assert _total(after["alerts"], "bri_articles_total", stage="alerts", outcome="ok") == articles
 
     # A second poll: every feed answers 304, the poll counter moves and nothing else does.
     _poll_through_workers(sample_server, redis_db)
-    again = scrape(ports["ingest"])
-    assert value(again, "bri_feed_polls_total", outcome="not-modified") == feeds
-    assert value(again, "bri_articles_total", stage="ingest", outcome="ok") == articles
+    again = _scrape_stages({"ingest": ports["ingest"]})["ingest"]
+    assert _total(again, "bri_feed_polls_total", outcome="not-modified") == feeds
+    assert _total(again, "bri_articles_total", stage="ingest", outcome="ok") == articles
 
     # One article's id runs through the JSON log lines of every stage that handled it.
     # Ingest knows the article by its URL; its id is born from the canonical URL at extract.
     stages = ("ingest", "extract", "classify", "index")
-    lines = {stage: _json_lines(log_dir / f"{stage}.log") for stage in stages}
+    lines = {stage: [line for name in _names(workers, stage) for line in _json_lines(log_dir / f"{name}.log")]
+             for stage in stages}
     assert all(lines.values())
     doc = es.search(index=settings.index_alias, size=1, query={"match_all": {}})["hits"]["hits"][0]
     article_id, feed_url = doc["_id"], doc["_source"].get("feed_url")
@@ -126,7 +147,8 @@ def test_a_dead_lettered_article_counts_as_failed_and_its_log_line_names_it(
 ) -> None:
     from services.ingest.worker import app as ingest_app
 
-    port = _presences(redis_db)["ingest"].metrics_port
+    (ingest,) = _presences(redis_db, workers)["ingest"]
+    port = ingest.metrics_port
     assert port
     missing = f"{sample_server.base_url}/articles/no-such-article.html"
     ingest_app.send_task(TASK_FETCH_ARTICLE, args=[{"url": missing, "feed_url": None}])

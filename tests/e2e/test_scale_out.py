@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.cli.pipeline_status import wait_until_idle
-from services.cli.workers import WorkerGroup, stage_spec
+from services.cli.workers import WorkerGroup, stage_spec, stage_specs
 from services.common import dead_letter
 from services.common.routing import TASK_EXTRACT_PAGE, TASK_POLL_FEEDS
 from services.common.settings import Settings
@@ -25,12 +25,12 @@ LOGS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e-logs"
 
 @pytest.fixture
 def two_of_each(redis_db, es, settings: Settings) -> Iterator[WorkerGroup]:  # type: ignore[no-untyped-def]
-    one_process = settings.model_copy(update={"extract_concurrency": 1})
+    # Two extraction processes run as two single-process workers, as `bri workers` starts them.
+    two_processes = settings.model_copy(update={"extract_concurrency": 2, "cpu_stage_pool": "solo"})
     specs = [
         stage_spec(settings, "ingest", "ingest-a"),
         stage_spec(settings, "ingest", "ingest-b"),
-        stage_spec(one_process, "extract", "extract-a"),
-        stage_spec(one_process, "extract", "extract-b"),
+        *stage_specs(two_processes, "extract"),
         stage_spec(settings, "classify"),
         stage_spec(settings, "index"),
         stage_spec(settings, "alerts"),
@@ -76,6 +76,6 @@ def test_two_workers_per_ingest_stage_index_every_article_exactly_once(
     assert len(hits) == len(expected)
     assert max(urls.values()) == 1
     # Both extract workers took part, and between them extracted each page once.
-    assert set(by_node) == {"extract-a", "extract-b"}
+    assert set(by_node) == {"extract-1", "extract-2"}
     assert all(count > 0 for count in by_node.values()), by_node
     assert sum(by_node.values()) == len(expected)

@@ -48,7 +48,7 @@ def two_alert_workers(redis_db, smtp, settings) -> Iterator[WorkerGroup]:  # typ
     specs = [
         WorkerSpec(f"alerts-{n}", [sys.executable, "-m", "celery", "-A", "services.alerts.worker",
                                    "worker", "-Q", QUEUE_ALERTS, "-n", f"alerts{n}@%h", "-P",
-                                   "threads", "-c", "4", "--loglevel", "INFO"])
+                                   "threads", "-c", "4", "--loglevel", "INFO"], "alerts")
         for n in (1, 2)
     ]
     group = WorkerGroup(specs, log_dir=str(LOGS))
@@ -61,7 +61,7 @@ def _alerts_worker(name: str) -> WorkerGroup:
     return WorkerGroup([WorkerSpec(name, [
         sys.executable, "-m", "celery", "-A", "services.alerts.worker", "worker", "-Q",
         QUEUE_ALERTS, "-n", f"{name}@%h", "-P", "threads", "-c", "4", "--loglevel", "INFO",
-    ])], log_dir=str(LOGS))
+    ], "alerts")], log_dir=str(LOGS))
 
 
 def _subscription(redis_db, webhook_url: str, settings) -> object:  # type: ignore[no-untyped-def]

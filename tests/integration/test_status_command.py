@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from services.cli.main import app as cli
-from services.cli.workers import WorkerGroup, worker_specs
+from services.cli.workers import WorkerGroup, stage_spec
 from services.common import contracts
 from services.common.routing import TASK_CLASSIFY_ARTICLE
 from services.common.worker_presence import live_workers
@@ -60,7 +60,7 @@ def test_status_shows_depth_lag_then_the_worker_that_drains_the_queue(
     assert any(line.split()[:2] == ["classify", "5"] for line in text.splitlines()), text
     assert "workers alive: none" in text
 
-    spec = next(s for s in worker_specs(settings, with_scheduler=False) if s.name == "classify")
+    spec = stage_spec(settings, "classify", concurrency=1)
     group = WorkerGroup([spec], log_dir=str(tmp_path))
     group.start()
     try:
@@ -90,7 +90,7 @@ def test_a_killed_worker_drops_out_of_the_status_after_three_missed_beats(
     import signal
 
     monkeypatch.setenv("BRI_HEARTBEAT_INTERVAL_SECONDS", "1")
-    spec = next(s for s in worker_specs(settings, with_scheduler=False) if s.name == "classify")
+    spec = stage_spec(settings, "classify", concurrency=1)
     group = WorkerGroup([spec], log_dir=str(tmp_path))
     group.start()
     try:

@@ -137,6 +137,20 @@ def test_metadata_from_meta_tags_when_there_is_no_json_ld() -> None:
     assert page.title == "Story"
 
 
+def test_author_and_date_from_microdata_whatever_the_case_of_itemprop() -> None:
+    body = "Some words of an article. " * 6
+    page = article_page(body).replace(
+        "<h1>Story</h1>",
+        '<h1>Story</h1><span itemprop="Author"><span itemprop="name">Li Wei</span></span>'
+        '<meta itemprop="DatePublished" content="2024-03-05T09:30:00+08:00">',
+    )
+
+    result = extract_article(page)
+
+    assert result.author == "Li Wei"
+    assert result.published == datetime(2024, 3, 5, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
 def test_date_from_a_time_element_and_rfc_2822_dates() -> None:
     body = "Some words of an article. " * 6
     time_tag = article_page(body).replace(
@@ -302,6 +316,22 @@ def test_many_elements_stay_within_bounds() -> None:
 
     assert result.text.startswith("Gansu province has signed an agreement")
     assert "Comment 100:" not in result.text
+
+
+def test_readability_is_consulted_only_on_pages_within_the_element_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    consulted: list[int] = []
+    real = extract.readability_paragraphs
+    monkeypatch.setattr(extract, "readability_paragraphs", lambda tree: consulted.append(1) or real(tree))
+    small = news_page().decode("utf-8")
+    filler = "<span>x</span>" * (extract.CROSS_CHECK_MAX_ELEMENTS + 1)
+    large = small.replace("</main>", f"<aside>{filler}</aside></main>")
+
+    extract_article(small, NEWS_URL)
+    assert consulted == [1]
+    assert extract_article(large, NEWS_URL).text.startswith("Gansu province has signed an agreement")
+    assert consulted == [1]
 
 
 def test_deeply_nested_tags_after_the_article_are_harmless() -> None:
