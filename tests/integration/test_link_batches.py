@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from typing import Any
 
@@ -22,21 +20,9 @@ from services.ingest.canonical_url import normalise
 from services.ingest.feed_registry import SEEN_URLS_KEY, FeedRegistry
 from services.samplefeeds.corpus import article_names
 from services.samplefeeds.server import SampleServer
+from tests.queued_messages import queued as queued_messages
 
 pytestmark = pytest.mark.integration
-
-
-def _queued(redis_db, queue: str) -> list[tuple[str, dict[str, Any]]]:  # type: ignore[no-untyped-def]
-    """(task name, payload) of every message waiting in ``queue``, oldest first."""
-    messages = []
-    for raw in reversed(redis_db.lrange(queue, 0, -1)):
-        envelope = json.loads(raw)
-        body = envelope["body"]
-        if envelope["properties"].get("body_encoding") == "base64":
-            body = base64.b64decode(body)
-        args, _kwargs, _embed = json.loads(body)
-        messages.append((envelope["headers"]["task"], args[0]))
-    return messages
 
 
 def _links(server: SampleServer, names: list[str]) -> list[dict[str, Any]]:
@@ -62,7 +48,7 @@ def test_every_page_of_a_batch_reaches_extract(
     links = _links(sample_server, article_names()[:12])
     assert _fetch_batch(links) == {"ok": 12}
 
-    pages = _queued(redis_db, QUEUE_EXTRACT)
+    pages = queued_messages(redis_db, QUEUE_EXTRACT)
     assert {task for task, _ in pages} == {TASK_EXTRACT_PAGE}
     assert sorted(page["url"] for _, page in pages) == sorted(link["url"] for link in links)
     # Each page carries its own entry's feed metadata and its body.
@@ -71,7 +57,7 @@ def test_every_page_of_a_batch_reaches_extract(
         page = by_url[link["url"]]
         assert page.title == link["title"] and page.feed_url == link["feed_url"]
         assert b"<html" in page.content().lower()
-    assert _queued(redis_db, QUEUE_INGEST) == [] and dead_letter.count(redis_db) == 0
+    assert queued_messages(redis_db, QUEUE_INGEST) == [] and dead_letter.count(redis_db) == 0
 
 
 def test_a_link_that_fails_transiently_is_retried_on_its_own(
@@ -85,8 +71,8 @@ def test_a_link_that_fails_transiently_is_retried_on_its_own(
     assert _fetch_batch(links) == {"ok": 4, "retry": 1}
 
     # Only the failed link goes back to the ingest queue, as a single-link message.
-    assert _queued(redis_db, QUEUE_INGEST) == [(TASK_FETCH_ARTICLE, links[2])]
-    sent_on = sorted(page["url"] for _, page in _queued(redis_db, QUEUE_EXTRACT))
+    assert queued_messages(redis_db, QUEUE_INGEST) == [(TASK_FETCH_ARTICLE, links[2])]
+    sent_on = sorted(page["url"] for _, page in queued_messages(redis_db, QUEUE_EXTRACT))
     assert sent_on == sorted(link["url"] for n, link in enumerate(links) if n != 2)
     # Its batch-mates were fetched once each, and nothing is dead-lettered.
     assert all(sample_server.request_count(f"/articles/{name}") == 1 for name in names)
@@ -98,7 +84,7 @@ def test_a_link_that_fails_transiently_is_retried_on_its_own(
     from services.ingest.worker import fetch_article
 
     assert fetch_article.run(links[2]) == links[2]["url"]
-    assert links[2]["url"] in {page["url"] for _, page in _queued(redis_db, QUEUE_EXTRACT)}
+    assert links[2]["url"] in {page["url"] for _, page in queued_messages(redis_db, QUEUE_EXTRACT)}
 
 
 def test_a_link_that_fails_permanently_is_dead_lettered_alone(
@@ -120,9 +106,9 @@ def test_a_link_that_fails_permanently_is_dead_lettered_alone(
     # The dead letter answers for it: the ledger stops watching it, and only it.
     assert redis_db.hget(inflight.PENDING_KEY, missing["url"]) is None
     assert inflight.pending_count(redis_db) == 3
-    assert sorted(page["url"] for _, page in _queued(redis_db, QUEUE_EXTRACT)) == sorted(
+    assert sorted(page["url"] for _, page in queued_messages(redis_db, QUEUE_EXTRACT)) == sorted(
         link["url"] for link in links)
-    assert _queued(redis_db, QUEUE_INGEST) == []
+    assert queued_messages(redis_db, QUEUE_INGEST) == []
 
 
 def test_a_poll_sends_its_new_entries_in_batches_of_the_configured_size(
@@ -193,11 +179,11 @@ def test_the_entries_of_a_poll_that_died_are_re_sent_in_batches_by_the_ledger_sw
     with pytest.raises(_PollKilled):
         poller.poll_feed(url, registry, settings.model_copy(update={"pipeline_resend_after_seconds": 0}),
                          send_entries=killed)
-    assert claimed and _queued(redis_db, QUEUE_INGEST) == []
+    assert claimed and queued_messages(redis_db, QUEUE_INGEST) == []
 
     assert resend_stalled.run() == len(claimed)
 
-    queued = _queued(redis_db, QUEUE_INGEST)
+    queued = queued_messages(redis_db, QUEUE_INGEST)
     assert {task for task, _ in queued} == {TASK_FETCH_ARTICLES}
     assert all(len(payload["links"]) <= settings.fetch_batch_size for _, payload in queued)
     resent = [link["url"] for _, payload in queued for link in link_batch.links_of(payload)]
