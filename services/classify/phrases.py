@@ -77,5 +77,8 @@ class Substrings:
         # No phrase is never found; "(?!)" is a pattern that never matches.
         self._pattern = re.compile("|".join(alternatives) if alternatives else "(?!)")
 
-    def found_in(self, text: str) -> bool:
-        return self._pattern.search(text) is not None
+    def found_in(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """Whether ``text[start:end]`` holds one of the phrases (without slicing it)."""
+        if end is None:
+            return self._pattern.search(text, start) is not None
+        return self._pattern.search(text, start, end) is not None

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from services.classify.matcher import Mention
+from services.classify.phrases import Substrings
 from services.classify.sentences import line_around, split_line
 
 # Saying one word again adds little: "port" three times (a club called "Shanghai Port")
@@ -36,8 +37,7 @@ class SectorScorer:
         self.threshold = float(sectors["threshold"])
         # Words that make a late sentence state cooperation even when no cooperation cue
         # of the pairing rules is in it ("joint projects in car manufacturing", 商定推进).
-        self._activity = re.compile("|".join(
-            re.escape(w) for w in sorted(sectors["passing"]["activity_words"], key=len, reverse=True)))
+        self._activity = Substrings(sectors["passing"]["activity_words"])
         ends = [*_SENTENCE_END, *grammar["clause_breaks"]]
         self._list_end = re.compile("|".join(re.escape(p) for p in ends))
         self._separator = re.compile("|".join(re.escape(p) for p in grammar["list_separators"]))
@@ -112,7 +112,7 @@ class SectorScorer:
             low, high = sentence
             if not (document[lead[1] : low].strip() or document[high:].strip()):
                 continue  # the article has two sentences: each one is the story
-            if not any(low <= cue < high for cue in cues) and not self._activity.search(
+            if not any(low <= cue < high for cue in cues) and not self._activity.found_in(
                 folded, low, high
             ):
                 passing.add(slug)
