@@ -109,7 +109,7 @@ class PairingExtractor:
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
-        self.colon_list_openers: list[str] = grammar["colon_list_openers"]
+        self.colon_list_openers = Substrings(grammar["colon_list_openers"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self._transit_phrases = Substrings(grammar["transit_previous"])
@@ -392,8 +392,8 @@ class PairingExtractor:
         sister cities took part: Paysandu in Uruguay, Akita in Japan"."""
         if folded[start:end] != ": ":
             return False
-        before = folded[max(span[0], start - _LIST_OPENER_REACH) : start]
-        return any(word in before for word in self.colon_list_openers)
+        return self.colon_list_openers.found_in(
+            folded, max(span[0], start - _LIST_OPENER_REACH), start)
 
     def _sectors(
         self,
