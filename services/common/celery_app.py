@@ -55,6 +55,13 @@ def transport_options(visibility_timeout: int) -> dict[str, int | None]:
     worker's messages would wait up to 100 s beyond the timeout. Looking every quarter of
     the timeout (at most every 10 s), and scanning each time, keeps the wait near it.
 
+    The sweep runs under a Redis lock that expires after ``unacked_mutex_expire`` seconds
+    (300 by default). A worker killed while it holds the lock would stop every other worker
+    from bringing messages back for that long, far beyond a short visibility timeout; so the
+    lock lives for half the timeout (at least 5 s, at most the default). A sweep takes
+    milliseconds; should one ever outlive the lock, a message may be handed out twice, which
+    idempotent tasks absorb.
+
     Bodies are stored as the JSON they already are (``body_encoding`` None) rather than
     base64 of it: a third smaller in Redis, and no encoding and decoding at every hop. A
     message records its own encoding, so ones queued the old way are still read.
@@ -63,6 +70,7 @@ def transport_options(visibility_timeout: int) -> dict[str, int | None]:
         "visibility_timeout": visibility_timeout,
         "unacked_restore_interval": max(1, min(10, visibility_timeout // 4)),
         "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": max(5, min(300, visibility_timeout // 2)),
         "body_encoding": None,
     }
 
