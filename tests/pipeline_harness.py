@@ -9,6 +9,7 @@ Elasticsearch holds, what is still queued and what was dead-lettered.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import threading
@@ -24,7 +25,7 @@ from elasticsearch import Elasticsearch
 
 from services.cli.pipeline_status import queue_lengths
 from services.cli.workers import WorkerGroup
-from services.common import dead_letter
+from services.common import dead_letter, inflight
 from services.common.settings import Settings
 
 # Kombu's Redis transport: delivered-but-unacknowledged messages and their delivery times,
@@ -156,6 +157,7 @@ class Reconciliation:
     unexpected: list[str]
     waiting: dict[str, int]
     dead_letters: list[tuple[str, str]] = field(default_factory=list)
+    stuck: list[str] = field(default_factory=list)
 
     @property
     def lost(self) -> int:
@@ -180,6 +182,9 @@ class Reconciliation:
         ]
         reasons = Counter(f"{task}: {error}" for task, error in self.dead_letters)
         lines.extend(f"  {count} x {reason}" for reason, count in reasons.most_common())
+        if sum(self.waiting.values()):
+            lines.append("what is left")
+            lines.extend(f"  {line}" for line in self.stuck)
         return "\n".join(lines)
 
 
@@ -201,7 +206,28 @@ def reconcile(
         unexpected=sorted(set(counts) - served),
         waiting=waiting_messages(client),
         dead_letters=[(letter.task, letter.error) for letter in letters],
+        stuck=stuck_messages(client),
     )
+
+
+def stuck_messages(client: redis.Redis, limit: int = 20) -> list[str]:
+    """Each unacknowledged message and unsettled ledger entry, so a failed run says which."""
+    now = time.time()
+    lines = []
+    delivered = dict(client.zrange(UNACKED_INDEX_KEY, 0, limit - 1, withscores=True))
+    for tag, at in delivered.items():
+        raw = client.hget("unacked", tag)
+        task = queue = "?"
+        if raw:
+            message, _exchange, queue = json.loads(raw)
+            task = message.get("headers", {}).get("task", "?")
+        lines.append(f"unacked {task} from {queue}, delivered {now - at:.0f}s ago")
+    deadlines = client.zrange(inflight.DEADLINES_KEY, 0, limit - 1, withscores=True)
+    lines.extend(f"in progress {url}, resend due in {due - now:.0f}s" for url, due in deadlines)
+    lock_ttl = client.ttl("unacked_mutex")
+    if lock_ttl >= 0:
+        lines.append(f"the broker's restore lock is held for another {lock_ttl}s")
+    return lines
 
 
 def _letter_url(args: list[Any]) -> str | None:
