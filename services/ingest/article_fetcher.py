@@ -7,11 +7,12 @@ shared async client, ``extract_page`` in the extract worker's processes, one per
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, as_completed
 from datetime import datetime
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from pydantic import BaseModel, ConfigDict
 
 from services.common import log_context, metrics
@@ -127,5 +128,8 @@ def _plain(html: str) -> str:
         return plain_text(html)
     except ValueError:
         # lxml refuses text that starts with an XML encoding declaration; rare enough
-        # in a summary to leave to the slower, more forgiving parser.
-        return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
+        # in a summary to leave to the slower, more forgiving parser. The summary is HTML
+        # that merely starts like XML, so bs4's advice to parse it as XML does not apply.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
