@@ -16,6 +16,7 @@ from typing import Any
 
 import pycountry
 
+from services.classify.russian_forms import RussianForms
 from services.classify.textnorm import fold
 
 PROVINCE = "province"
@@ -120,10 +121,14 @@ def load_json(name: str) -> dict[str, Any]:
 
 
 def province_terms() -> Iterator[Term]:
+    russian = RussianForms(load_json("russian_morphology.json"))
     for province, names in load_json("provinces.json")["provinces"].items():
         for role in ("names", "cities"):
             for alias in names[role]:
                 yield from make_terms(alias, PROVINCE, province, role=role)
+                # The data file gives a Russian name once; its cases and adjective follow.
+                for form in russian.aliases(alias, province):
+                    yield from make_terms(form, PROVINCE, province, role=role)
 
 
 def _pycountry_names(country: Any) -> Iterable[str]:

@@ -107,6 +107,7 @@ class PairingExtractor:
         self.venue_openings = frozenset(grammar["venue_openings"])
         self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
+        self._seat = _seat_pattern(grammar["seat_nouns"], grammar["seat_prepositions"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
@@ -258,6 +259,9 @@ class PairingExtractor:
         """Whether the province is where something happens ("held in Urumqi")."""
         before = folded[max(span[0], mention.start - 40) : mention.start]
         if self.venue_previous.longest_suffix(before):
+            return True
+        # "the consul general of Kazakhstan in Shanghai": where a diplomat is posted.
+        if self._seat.search(before):
             return True
         # "论坛在乌鲁木齐举行": 在 or 于 before, the event's verb after, in one clause.
         if before[-1:] in self.venue_before_cjk:
@@ -460,6 +464,14 @@ class PairingExtractor:
             gap = gap.replace(separator, " ")
         # A word may qualify an item ("and clean energy"); more is an aside, not a list.
         return len(gap.split()) <= 1
+
+
+def _seat_pattern(nouns: list[str], prepositions: list[str]) -> re.Pattern[str]:
+    """Matches the end of the text before a province that names a diplomat's posting: a
+    seat noun (its endings allowed), at most three more words, a preposition, a space."""
+    noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    preposition = "|".join(re.escape(p) for p in prepositions)
+    return re.compile(rf"(?<!\w)(?:{noun})\w*(?: [^\W\d_][\w-]*){{0,3}} (?:{preposition}) $")
 
 
 def _names_company(gap: str) -> bool:
