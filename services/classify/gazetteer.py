@@ -37,6 +37,9 @@ EXACT_CASE = "exact"
 
 # Stems ("Казахстан*") accept this many extra letters: Russian case endings.
 STEM_EXTRA_LETTERS = 3
+# A stem written in lower case is a word's ("цемент*", "горнодобыва*"), whose adjectives
+# and participles add longer endings ("цементного", "горнодобывающей") than a name's cases.
+WORD_STEM_EXTRA_LETTERS = 5
 
 
 @dataclass(frozen=True, slots=True)
