@@ -1,0 +1,128 @@
+# ruff: noqa: RUF001  (the passages are Russian text)
+"""Russian wording: declined place names, foreign regions, link words and traps.
+
+Each passage is written for its test; none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+from services.classify.gazetteer import load_json
+from services.classify.russian_forms import RussianForms
+from services.common.contracts import Labels
+
+
+def _pairs(labels: Labels) -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in labels.pairings}
+
+
+def _forms() -> RussianForms:
+    return RussianForms(load_json("russian_morphology.json"))
+
+
+def test_a_name_ending_in_a_soft_sign_or_short_i_declines() -> None:
+    forms = _forms()
+    assert "Шанхае" in forms.declined("Шанхай*")
+    assert "Хэбэя" in forms.declined("Хэбэй")
+    assert {"Хэнани", "Хэнане"} <= set(forms.declined("Хэнань"))
+
+
+def test_a_name_ending_in_another_vowel_does_not_decline() -> None:
+    forms = _forms()
+    assert forms.declined("Нинся") == []
+    assert forms.declined("Чэнду") == []
+
+
+def test_adjectives_follow_the_names_last_letter() -> None:
+    forms = _forms()
+    assert forms.adjective("Кашгар*", "Xinjiang") == "кашгарск*"
+    assert forms.adjective("Урумчи", "Xinjiang") == "урумчийск*"
+    assert forms.adjective("Шанхай*", "Shanghai") == "шанхайск*"
+    # "пекинский" is as often the central government as the city.
+    assert forms.adjective("Пекин*", "Beijing") is None
+
+
+def test_a_province_in_the_prepositional_case_is_found() -> None:
+    labels = classify("Инвестиционный форум в Шанхае собрал компании из провинции Хэбэя и Хэнани.")
+    assert labels.provinces == ["Hebei", "Henan", "Shanghai"]
+
+
+def test_a_citys_adjective_names_its_province() -> None:
+    labels = classify("Урумчийская таможня оформила грузы, а делегация Кашгарского округа вернулась домой.")
+    assert labels.provinces == ["Xinjiang"]
+
+
+def test_twinning_worded_as_an_adjective_is_a_link() -> None:
+    labels = classify(
+        "Ошская область установила побратимские связи с городами Кашгарского округа."
+    )
+    assert _pairs(labels) == {("Xinjiang", "KG")}
+
+
+def test_the_city_a_consul_is_posted_to_is_no_party() -> None:
+    labels = classify(
+        "Генеральный консул Узбекистана в Шанхае провёл переговоры в Ханчжоу о поставках "
+        "текстиля из провинции Чжэцзян в Узбекистан."
+    )
+    assert labels.provinces == ["Shanghai", "Zhejiang"]
+    assert _pairs(labels) == {("Zhejiang", "UZ")}
+
+
+def test_a_foreign_oblast_adjective_stands_for_its_country() -> None:
+    labels = classify("Гомельская область и провинция Хубэй подписали программу сотрудничества.")
+    assert _pairs(labels) == {("Hubei", "BY")}
+
+
+def test_a_kazakh_region_abbreviation_stands_for_kazakhstan() -> None:
+    labels = classify("Аким СКО и делегация провинции Цзилинь подписали меморандум о сотрудничестве.")
+    assert labels.countries == ["KZ"]
+    assert _pairs(labels) == {("Jilin", "KZ")}
+
+
+def test_an_ethnic_autonomous_prefecture_is_not_the_country() -> None:
+    labels = classify(
+        "Жамбылская область и Или-Казахский автономный округ Синьцзяна стали побратимами."
+    )
+    assert labels.countries == ["KZ"]
+    labels = classify("Делегация Монгольского автономного уезда Синьцзяна посетила выставку.")
+    assert labels.countries == []
+
+
+def test_crossings_named_in_the_plural_link_their_province() -> None:
+    labels = classify(
+        "Пункты пропуска Внутренней Монголии на границе с Монголией обработали рекордный объём угля."
+    )
+    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    assert "logistics" in labels.sectors
+
+
+def test_a_sector_adjective_with_a_long_ending_counts() -> None:
+    labels = classify("Компания из провинции Аньхой построит в Таджикистане цементный завод, "
+                      "а затем откроет горнодобывающее предприятие.")
+    assert _pairs(labels) == {("Anhui", "TJ")}
+    assert {"building-materials", "mining"} <= set(labels.sectors)
+
+
+def test_an_air_service_is_aviation() -> None:
+    labels = classify("Открыто прямое авиасообщение между Урумчи и Душанбе.")
+    assert _pairs(labels) == {("Xinjiang", "TJ")}
+    assert labels.sectors == ["aerospace"]
+
+
+def test_tourists_from_a_country_are_no_party() -> None:
+    labels = classify(
+        "Туристы из Германии первыми проехали на поезде из Юньнани в Лаос."
+    )
+    assert _pairs(labels) == {("Yunnan", "LA")}
+
+
+def test_trade_statistics_are_no_link() -> None:
+    labels = classify("Товарооборот Синьцзяна с Казахстаном за десять месяцев вырос на 12%.")
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.pairings == []
+
+
+def test_beijing_as_the_government_is_no_province() -> None:
+    labels = classify("Пекин и Ашхабад подписали межправительственное соглашение о поставках газа.")
+    assert labels.provinces == []
+    assert labels.pairings == []
