@@ -15,6 +15,7 @@ from typing import Any
 
 # One capitalised Cyrillic word.
 _NAME = re.compile("[\u0410-\u042f\u0401][\u0430-\u044f\u0451]+")
+_VOWELS_AND_SIGNS = frozenset("аеёиоуыэюяьъй")
 
 
 class RussianForms:
@@ -23,6 +24,7 @@ class RussianForms:
         self._endings: list[tuple[str, list[str]]] = sorted(
             rules["noun_endings"].items(), key=lambda item: len(item[0]), reverse=True
         )
+        self._consonant_endings: list[str] = rules["consonant_endings"]
         self._adjective_suffixes: dict[str, str | None] = rules["adjective_suffixes"]
         self._min_adjective_letters = int(rules["min_adjective_letters"])
         self._no_adjective = frozenset(rules["no_adjective"])
@@ -36,6 +38,8 @@ class RussianForms:
             if base.endswith(ending):
                 stem = base[: -len(ending)]
                 return [stem + replacement for replacement in replacements]
+        if base[-1] not in _VOWELS_AND_SIGNS and not alias.endswith("*"):
+            return [base + ending for ending in self._consonant_endings]
         return []
 
     def adjective(self, alias: str, province: str) -> str | None:

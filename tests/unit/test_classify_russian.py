@@ -33,6 +33,17 @@ def test_a_name_ending_in_another_vowel_does_not_decline() -> None:
     assert forms.declined("Чэнду") == []
 
 
+def test_a_name_ending_in_a_consonant_takes_case_endings() -> None:
+    assert {"Цицикара", "Цицикаре"} <= set(_forms().declined("Цицикар"))
+    # A stem alias accepts its endings already.
+    assert _forms().declined("Харбин*") == []
+
+
+def test_a_prefecture_city_in_the_genitive_names_its_province() -> None:
+    labels = classify("Делегация Цицикара подписала в Хабаровском крае соглашение о поставках зерна.")
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+
+
 def test_adjectives_follow_the_names_last_letter() -> None:
     forms = _forms()
     assert forms.adjective("Кашгар*", "Xinjiang") == "кашгарск*"
