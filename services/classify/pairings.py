@@ -108,6 +108,8 @@ class PairingExtractor:
         self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
         self._seat = _seat_pattern(grammar["seat_nouns"], grammar["seat_prepositions"])
+        self.venue_before_words = frozenset(grammar["venue_before_words"])
+        self.venue_next_words = frozenset(grammar["venue_next_words"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
@@ -268,11 +270,25 @@ class PairingExtractor:
             after = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split(",")[0]
             if self.venue_next_cjk.found_in(after):
                 return True
+        # "в Урумчи состоялась выставка": the place, then the event's verb.
+        if self._venue_word_order(before, folded, span, mention):
+            return True
         # "In Beijing, Kazakh and Chinese officials signed ...": the setting of the sentence.
         return (
             folded[mention.end : mention.end + 1] == ","
             and folded[span[0] : mention.start].strip() in self.venue_openings
         )
+
+    def _venue_word_order(
+        self, before: str, folded: str, span: tuple[int, int], mention: Mention
+    ) -> bool:
+        """Whether a preposition of place stands before the province and an event's verb
+        right after it ("в Урумчи состоялась", "во Внутренней Монголии прошел")."""
+        words = before.split()
+        if not words or words[-1] not in self.venue_before_words or not before.endswith(" "):
+            return False
+        following = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split()
+        return bool(following) and following[0].strip(",.") in self.venue_next_words
 
     def _is_transit(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is one a route only passes: "via Khorgos", "途经兰州",

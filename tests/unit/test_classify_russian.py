@@ -137,3 +137,21 @@ def test_beijing_as_the_government_is_no_province() -> None:
     labels = classify("Пекин и Ашхабад подписали межправительственное соглашение о поставках газа.")
     assert labels.provinces == []
     assert labels.pairings == []
+
+
+def test_a_province_opening_an_event_sentence_is_its_venue() -> None:
+    labels = classify("В Урумчи состоялась выставка, где компании Казахстана подписали контракты.")
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.pairings == []
+
+
+def test_a_land_port_on_the_border_joins_its_province_to_the_country() -> None:
+    labels = classify("Хоргос стал крупнейшим сухопутным портом на границе с Казахстаном.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_a_xian_station_named_like_a_taiwanese_city_is_not_taiwan() -> None:
+    labels = classify("Грузовой поезд из Сианя в Алматы отправился со станции Синьчжу.")
+    assert labels.provinces == ["Shaanxi"]
+    assert _pairs(labels) == {("Shaanxi", "KZ")}
