@@ -155,3 +155,16 @@ def test_a_xian_station_named_like_a_taiwanese_city_is_not_taiwan() -> None:
     labels = classify("Грузовой поезд из Сианя в Алматы отправился со станции Синьчжу.")
     assert labels.provinces == ["Shaanxi"]
     assert _pairs(labels) == {("Shaanxi", "KZ")}
+
+
+def test_vehicles_handed_over_abroad_are_a_link() -> None:
+    labels = classify("Автобусы, собранные в Аньхое, переданы Чили.")
+    assert _pairs(labels) == {("Anhui", "CL")}
+    labels = classify("Завод из провинции Хэнань передал Узбекистану партию электробусов.")
+    assert _pairs(labels) == {("Henan", "UZ")}
+    assert labels.sectors == ["automotive"]
+
+
+def test_goods_delivered_from_a_city_to_a_foreign_one_are_a_link() -> None:
+    labels = classify("Грузовик из Урумчи доставил товары в Алматы.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
