@@ -168,3 +168,10 @@ def test_vehicles_handed_over_abroad_are_a_link() -> None:
 def test_goods_delivered_from_a_city_to_a_foreign_one_are_a_link() -> None:
     labels = classify("Грузовик из Урумчи доставил товары в Алматы.")
     assert _pairs(labels) == {("Xinjiang", "KZ")}
+
+
+def test_talks_and_contracts_worded_in_russian_are_links() -> None:
+    labels = classify("Представители провинции Хубэй и Таджикистана обсудили расширение торговли.")
+    assert _pairs(labels) == {("Hubei", "TJ")}
+    labels = classify("Компания из Цзянсу заключила контракт с Узбекистаном.")
+    assert _pairs(labels) == {("Jiangsu", "UZ")}
