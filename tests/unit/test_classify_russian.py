@@ -175,3 +175,14 @@ def test_talks_and_contracts_worded_in_russian_are_links() -> None:
     assert _pairs(labels) == {("Hubei", "TJ")}
     labels = classify("Компания из Цзянсу заключила контракт с Узбекистаном.")
     assert _pairs(labels) == {("Jiangsu", "UZ")}
+
+
+def test_a_foreign_demonym_adjective_stands_for_its_country() -> None:
+    labels = classify("Иранская компания подписала соглашение с провинцией Цзянсу о поставках стали.")
+    assert labels.countries == ["IR"]
+    assert _pairs(labels) == {("Jiangsu", "IR")}
+
+
+def test_a_demonym_naming_a_language_is_not_the_country() -> None:
+    labels = classify("Студенты из Синьцзяна изучают немецкий язык.")
+    assert labels.countries == []
