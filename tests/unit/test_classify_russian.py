@@ -186,3 +186,20 @@ def test_a_foreign_demonym_adjective_stands_for_its_country() -> None:
 def test_a_demonym_naming_a_language_is_not_the_country() -> None:
     labels = classify("Студенты из Синьцзяна изучают немецкий язык.")
     assert labels.countries == []
+
+
+def test_the_sides_stating_cooperation_link_the_parties_named_just_before() -> None:
+    labels = classify(
+        "Губернатор провинции Ганьсу принял посла Таджикистана. "
+        "Стороны обсудили сотрудничество в горнодобывающей отрасли."
+    )
+    assert _pairs(labels) == {("Gansu", "TJ")}
+    assert labels.pairings[0].sectors == ["mining"]
+
+
+def test_a_dateline_before_the_sides_is_no_party() -> None:
+    labels = classify(
+        "УРУМЧИ, 5 мая /Синьхуа/ -- Посол Кыргызстана прибыл с визитом в Китай. "
+        "Стороны подписали соглашение."
+    )
+    assert labels.pairings == []
