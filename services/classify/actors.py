@@ -16,6 +16,10 @@ Xuzhou-based group ranks fifth." When no earlier sentence links the actor, the n
 later sentence naming a place may tie it, if it names no country and opens by referring
 back ("the Xuzhou-based group", "it is headquartered in Hefei"; not "the Shenzhen-based
 BYD", which names another actor).
+
+The parties may also be named in one sentence and their cooperation stated in the next:
+"The governor of Gansu received Tajikistan's ambassador. The two sides discussed energy
+cooperation" links Gansu and Tajikistan.
 """
 
 from __future__ import annotations
