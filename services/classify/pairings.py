@@ -60,6 +60,10 @@ _MAX_LIST_GAP = 30
 _MAX_TRANSIT_WORDS = 3
 # How far after a province the verb of an event held there ("在乌鲁木齐举行") may stand.
 _VENUE_NEXT_REACH = 16
+# How far after a province, and within how many words, a Russian event's verb may
+# follow it ("в городе Цзинань провинции Шаньдун начался диалог").
+_VENUE_VERB_REACH = 48
+_VENUE_VERB_WORDS = 4
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
 # How far before a colon a word announcing a list of partners may stand.
@@ -109,6 +113,7 @@ class PairingExtractor:
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
         self._seat = _seat_pattern(grammar["seat_nouns"], grammar["seat_prepositions"])
         self.venue_before_words = frozenset(grammar["venue_before_words"])
+        self.venue_place_nouns = frozenset(grammar["venue_place_nouns"])
         self.venue_next_words = frozenset(grammar["venue_next_words"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
@@ -282,13 +287,17 @@ class PairingExtractor:
     def _venue_word_order(
         self, before: str, folded: str, span: tuple[int, int], mention: Mention
     ) -> bool:
-        """Whether a preposition of place stands before the province and an event's verb
-        right after it ("в Урумчи состоялась", "во Внутренней Монголии прошел")."""
+        """Whether a preposition of place (perhaps with "городе", "провинции") stands
+        before the province and an event's verb follows within its clause ("в Урумчи
+        состоялась", "в городе Цзинань провинции Шаньдун начался диалог")."""
         words = before.split()
+        if len(words) >= 2 and words[-1] in self.venue_place_nouns:
+            words = words[:-1]
         if not words or words[-1] not in self.venue_before_words or not before.endswith(" "):
             return False
-        following = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split()
-        return bool(following) and following[0].strip(",.") in self.venue_next_words
+        after = folded[mention.end : min(span[1], mention.end + _VENUE_VERB_REACH)]
+        following = after.split(",")[0].split()[:_VENUE_VERB_WORDS]
+        return any(word.strip(".;:") in self.venue_next_words for word in following)
 
     def _is_transit(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is one a route only passes: "via Khorgos", "途经兰州",

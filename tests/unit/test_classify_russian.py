@@ -203,3 +203,16 @@ def test_a_dateline_before_the_sides_is_no_party() -> None:
         "Стороны подписали соглашение."
     )
     assert labels.pairings == []
+
+
+def test_a_city_named_as_where_a_dialogue_began_is_its_venue() -> None:
+    labels = classify(
+        "В городе Цзинань провинции Шаньдун начался диалог, в котором участвует делегация Кыргызстана."
+    )
+    assert labels.provinces == ["Shandong"]
+    assert labels.pairings == []
+
+
+def test_a_plant_opening_in_a_province_is_no_event_venue() -> None:
+    labels = classify("В Синьцзяне открылся завод казахстанской компании.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
