@@ -16,6 +16,10 @@ Xuzhou-based group ranks fifth." When no earlier sentence links the actor, the n
 later sentence naming a place may tie it, if it names no country and opens by referring
 back ("the Xuzhou-based group", "it is headquartered in Hefei"; not "the Shenzhen-based
 BYD", which names another actor).
+
+The parties may also be named in one sentence and their cooperation stated in the next:
+"The governor of Gansu received Tajikistan's ambassador. The two sides discussed energy
+cooperation" links Gansu and Tajikistan.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
-from services.classify.pairings import CueSentence, Link
+from services.classify.pairings import CueSentence, Link, _dateline_end
 from services.classify.phrases import PhraseSet, Substrings
 
 # The weight of one strong sector term (see sectors.json).
@@ -54,6 +58,7 @@ class ActorLinker:
         self.reference_reach = int(spec["reference_reach"])
         self.later_openings = tuple(spec["later_openings"])
         self.project_references = tuple(spec["project_references"])
+        self.parties_openings = tuple(grammar["parties_openings"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
@@ -65,7 +70,14 @@ class ActorLinker:
         ``lines`` holds the sentence spans of every line the cue sentences come from."""
         links: list[Link] = []
         starts: list[int] | None = None
+        cue_spans = {sentence.span for sentence in sentences}
         for span, mentions, _cues, kinds in sentences:
+            if PROVINCE not in kinds and COUNTRY not in kinds:
+                if starts is None:
+                    starts = [m.start for m in entities]
+                links.extend(self._parties_link(text, folded, entities, starts, span, mentions,
+                                                lines, cue_spans))
+                continue
             if PROVINCE in kinds and COUNTRY not in kinds:
                 if starts is None:
                     starts = [m.start for m in entities]
@@ -150,6 +162,37 @@ class ActorLinker:
             Link(province, country, sectors, earlier[0], span[1])
             for province in dict.fromkeys(m.value for m in mentions if m.kind == PROVINCE)
             for country in countries
+        ]
+
+    def _parties_link(
+        self, text: str, folded: str, entities: list[Mention], starts: list[int],
+        span: tuple[int, int], mentions: list[Mention], lines: dict[int, list[tuple[int, int]]],
+        cue_spans: set[tuple[int, int]],
+    ) -> list[Link]:
+        """"The governor of Gansu received Tajikistan's ambassador. The two sides discussed
+        energy cooperation": a sentence opening with the parties and stating the
+        cooperation links the province and the country of the sentence just before, when
+        that one names both and states nothing itself (else the sentence rules read it)."""
+        if not folded[span[0] : span[1]].lstrip().startswith(self.parties_openings):
+            return []
+        spans = lines.get(text.rfind("\n", 0, span[0]) + 1, [])
+        position = spans.index(span) if span in spans else 0
+        if position == 0 or spans[position - 1] in cue_spans:
+            return []
+        earlier = spans[position - 1]
+        inside = _inside(entities, starts, earlier)
+        places = [m for m in inside if m.kind in (PROVINCE, COUNTRY)]
+        if not places:
+            return []
+        # A dateline ("ПЕКИН, 5 мая.") is where the report was filed, no party.
+        dateline_end = _dateline_end(text, folded, earlier, places)
+        provinces = [m.value for m in places if m.kind == PROVINCE and m.start >= dateline_end]
+        countries = [m.value for m in places if m.kind == COUNTRY and m.start >= dateline_end]
+        sectors = _sectors(mentions) or _sectors(inside)
+        return [
+            Link(province, country, sectors, earlier[0], span[1])
+            for province in dict.fromkeys(provinces)
+            for country in dict.fromkeys(countries)
         ]
 
     def _link(

@@ -16,6 +16,7 @@ from typing import Any
 
 import pycountry
 
+from services.classify.russian_forms import RussianForms
 from services.classify.textnorm import fold
 
 PROVINCE = "province"
@@ -36,6 +37,9 @@ EXACT_CASE = "exact"
 
 # Stems ("Казахстан*") accept this many extra letters: Russian case endings.
 STEM_EXTRA_LETTERS = 3
+# A stem written in lower case is a word's ("цемент*", "горнодобыва*"), whose adjectives
+# and participles add longer endings ("цементного", "горнодобывающей") than a name's cases.
+WORD_STEM_EXTRA_LETTERS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +124,14 @@ def load_json(name: str) -> dict[str, Any]:
 
 
 def province_terms() -> Iterator[Term]:
+    russian = RussianForms(load_json("russian_morphology.json"))
     for province, names in load_json("provinces.json")["provinces"].items():
         for role in ("names", "cities"):
             for alias in names[role]:
                 yield from make_terms(alias, PROVINCE, province, role=role)
+                # The data file gives a Russian name once; its cases and adjective follow.
+                for form in russian.aliases(alias, province):
+                    yield from make_terms(form, PROVINCE, province, role=role)
 
 
 def _pycountry_names(country: Any) -> Iterable[str]:

@@ -29,6 +29,7 @@ from services.classify.gazetteer import (
     RELEVANCE,
     STEM_EXTRA_LETTERS,
     TITLE_CASE,
+    WORD_STEM_EXTRA_LETTERS,
     Entry,
     Term,
 )
@@ -238,7 +239,8 @@ def _accept(pattern: _Pattern, last: int, text: str, spaced: str) -> list[Mentio
         if not bounded:
             if not entry.stem:
                 continue
-            stop = _stem_end(spaced, last + 1) - 1
+            extra = WORD_STEM_EXTRA_LETTERS if entry.case == ANY_CASE else STEM_EXTRA_LETTERS
+            stop = _stem_end(spaced, last + 1, extra) - 1
             if stop < 0:
                 continue
         if entry.case != ANY_CASE and not _case_fits(text, start, entry):
@@ -247,13 +249,13 @@ def _accept(pattern: _Pattern, last: int, text: str, spaced: str) -> list[Mentio
     return accepted
 
 
-def _stem_end(folded: str, end: int) -> int:
-    """End of a stem match followed by a short ending, or -1 if the word runs on."""
-    limit = min(len(folded), end + STEM_EXTRA_LETTERS + 1)
+def _stem_end(folded: str, end: int, extra: int) -> int:
+    """End of a stem match followed by at most ``extra`` letters, or -1 if the word runs on."""
+    limit = min(len(folded), end + extra + 1)
     position = end
     while position < limit and is_word_char(folded[position]):
         position += 1
-    if position - end > STEM_EXTRA_LETTERS:
+    if position - end > extra:
         return -1
     return position
 

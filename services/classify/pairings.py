@@ -60,6 +60,10 @@ _MAX_LIST_GAP = 30
 _MAX_TRANSIT_WORDS = 3
 # How far after a province the verb of an event held there ("在乌鲁木齐举行") may stand.
 _VENUE_NEXT_REACH = 16
+# How far after a province, and within how many words, a Russian event's verb may
+# follow it ("в городе Цзинань провинции Шаньдун начался диалог").
+_VENUE_VERB_REACH = 48
+_VENUE_VERB_WORDS = 4
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
 # How far before a colon a word announcing a list of partners may stand.
@@ -107,6 +111,10 @@ class PairingExtractor:
         self.venue_openings = frozenset(grammar["venue_openings"])
         self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
+        self._seat = _seat_pattern(grammar["seat_nouns"], grammar["seat_prepositions"])
+        self.venue_before_words = frozenset(grammar["venue_before_words"])
+        self.venue_place_nouns = frozenset(grammar["venue_place_nouns"])
+        self.venue_next_words = frozenset(grammar["venue_next_words"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
@@ -259,16 +267,37 @@ class PairingExtractor:
         before = folded[max(span[0], mention.start - 40) : mention.start]
         if self.venue_previous.longest_suffix(before):
             return True
+        # "the consul general of Kazakhstan in Shanghai": where a diplomat is posted.
+        if self._seat.search(before):
+            return True
         # "论坛在乌鲁木齐举行": 在 or 于 before, the event's verb after, in one clause.
         if before[-1:] in self.venue_before_cjk:
             after = folded[mention.end : min(span[1], mention.end + _VENUE_NEXT_REACH)].split(",")[0]
             if self.venue_next_cjk.found_in(after):
                 return True
+        # "в Урумчи состоялась выставка": the place, then the event's verb.
+        if self._venue_word_order(before, folded, span, mention):
+            return True
         # "In Beijing, Kazakh and Chinese officials signed ...": the setting of the sentence.
         return (
             folded[mention.end : mention.end + 1] == ","
             and folded[span[0] : mention.start].strip() in self.venue_openings
         )
+
+    def _venue_word_order(
+        self, before: str, folded: str, span: tuple[int, int], mention: Mention
+    ) -> bool:
+        """Whether a preposition of place (perhaps with "городе", "провинции") stands
+        before the province and an event's verb follows within its clause ("в Урумчи
+        состоялась", "в городе Цзинань провинции Шаньдун начался диалог")."""
+        words = before.split()
+        if len(words) >= 2 and words[-1] in self.venue_place_nouns:
+            words = words[:-1]
+        if not words or words[-1] not in self.venue_before_words or not before.endswith(" "):
+            return False
+        after = folded[mention.end : min(span[1], mention.end + _VENUE_VERB_REACH)]
+        following = after.split(",")[0].split()[:_VENUE_VERB_WORDS]
+        return any(word.strip(".;:") in self.venue_next_words for word in following)
 
     def _is_transit(self, folded: str, span: tuple[int, int], mention: Mention) -> bool:
         """Whether the province is one a route only passes: "via Khorgos", "途经兰州",
@@ -460,6 +489,14 @@ class PairingExtractor:
             gap = gap.replace(separator, " ")
         # A word may qualify an item ("and clean energy"); more is an aside, not a list.
         return len(gap.split()) <= 1
+
+
+def _seat_pattern(nouns: list[str], prepositions: list[str]) -> re.Pattern[str]:
+    """Matches the end of the text before a province that names a diplomat's posting: a
+    seat noun (its endings allowed), at most three more words, a preposition, a space."""
+    noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    preposition = "|".join(re.escape(p) for p in prepositions)
+    return re.compile(rf"(?<!\w)(?:{noun})\w*(?: [^\W\d_][\w-]*){{0,3}} (?:{preposition}) $")
 
 
 def _names_company(gap: str) -> bool:

@@ -1,0 +1,218 @@
+# ruff: noqa: RUF001  (the passages are Russian text)
+"""Russian wording: declined place names, foreign regions, link words and traps.
+
+Each passage is written for its test; none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+from services.classify.gazetteer import load_json
+from services.classify.russian_forms import RussianForms
+from services.common.contracts import Labels
+
+
+def _pairs(labels: Labels) -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in labels.pairings}
+
+
+def _forms() -> RussianForms:
+    return RussianForms(load_json("russian_morphology.json"))
+
+
+def test_a_name_ending_in_a_soft_sign_or_short_i_declines() -> None:
+    forms = _forms()
+    assert "Шанхае" in forms.declined("Шанхай*")
+    assert "Хэбэя" in forms.declined("Хэбэй")
+    assert {"Хэнани", "Хэнане"} <= set(forms.declined("Хэнань"))
+
+
+def test_a_name_ending_in_another_vowel_does_not_decline() -> None:
+    forms = _forms()
+    assert forms.declined("Нинся") == []
+    assert forms.declined("Чэнду") == []
+
+
+def test_a_name_ending_in_a_consonant_takes_case_endings() -> None:
+    assert {"Цицикара", "Цицикаре"} <= set(_forms().declined("Цицикар"))
+    # A stem alias accepts its endings already.
+    assert _forms().declined("Харбин*") == []
+
+
+def test_a_prefecture_city_in_the_genitive_names_its_province() -> None:
+    labels = classify("Делегация Цицикара подписала в Хабаровском крае соглашение о поставках зерна.")
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+
+
+def test_adjectives_follow_the_names_last_letter() -> None:
+    forms = _forms()
+    assert forms.adjective("Кашгар*", "Xinjiang") == "кашгарск*"
+    assert forms.adjective("Урумчи", "Xinjiang") == "урумчийск*"
+    assert forms.adjective("Шанхай*", "Shanghai") == "шанхайск*"
+    # "пекинский" is as often the central government as the city.
+    assert forms.adjective("Пекин*", "Beijing") is None
+
+
+def test_a_province_in_the_prepositional_case_is_found() -> None:
+    labels = classify("Инвестиционный форум в Шанхае собрал компании из провинции Хэбэя и Хэнани.")
+    assert labels.provinces == ["Hebei", "Henan", "Shanghai"]
+
+
+def test_a_citys_adjective_names_its_province() -> None:
+    labels = classify("Урумчийская таможня оформила грузы, а делегация Кашгарского округа вернулась домой.")
+    assert labels.provinces == ["Xinjiang"]
+
+
+def test_twinning_worded_as_an_adjective_is_a_link() -> None:
+    labels = classify(
+        "Ошская область установила побратимские связи с городами Кашгарского округа."
+    )
+    assert _pairs(labels) == {("Xinjiang", "KG")}
+
+
+def test_the_city_a_consul_is_posted_to_is_no_party() -> None:
+    labels = classify(
+        "Генеральный консул Узбекистана в Шанхае провёл переговоры в Ханчжоу о поставках "
+        "текстиля из провинции Чжэцзян в Узбекистан."
+    )
+    assert labels.provinces == ["Shanghai", "Zhejiang"]
+    assert _pairs(labels) == {("Zhejiang", "UZ")}
+
+
+def test_a_foreign_oblast_adjective_stands_for_its_country() -> None:
+    labels = classify("Гомельская область и провинция Хубэй подписали программу сотрудничества.")
+    assert _pairs(labels) == {("Hubei", "BY")}
+
+
+def test_a_kazakh_region_abbreviation_stands_for_kazakhstan() -> None:
+    labels = classify("Аким СКО и делегация провинции Цзилинь подписали меморандум о сотрудничестве.")
+    assert labels.countries == ["KZ"]
+    assert _pairs(labels) == {("Jilin", "KZ")}
+
+
+def test_an_ethnic_autonomous_prefecture_is_not_the_country() -> None:
+    labels = classify(
+        "Жамбылская область и Или-Казахский автономный округ Синьцзяна стали побратимами."
+    )
+    assert labels.countries == ["KZ"]
+    labels = classify("Делегация Монгольского автономного уезда Синьцзяна посетила выставку.")
+    assert labels.countries == []
+
+
+def test_crossings_named_in_the_plural_link_their_province() -> None:
+    labels = classify(
+        "Пункты пропуска Внутренней Монголии на границе с Монголией обработали рекордный объём угля."
+    )
+    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    assert "logistics" in labels.sectors
+
+
+def test_a_sector_adjective_with_a_long_ending_counts() -> None:
+    labels = classify("Компания из провинции Аньхой построит в Таджикистане цементный завод, "
+                      "а затем откроет горнодобывающее предприятие.")
+    assert _pairs(labels) == {("Anhui", "TJ")}
+    assert {"building-materials", "mining"} <= set(labels.sectors)
+
+
+def test_an_air_service_is_aviation() -> None:
+    labels = classify("Открыто прямое авиасообщение между Урумчи и Душанбе.")
+    assert _pairs(labels) == {("Xinjiang", "TJ")}
+    assert labels.sectors == ["aerospace"]
+
+
+def test_tourists_from_a_country_are_no_party() -> None:
+    labels = classify(
+        "Туристы из Германии первыми проехали на поезде из Юньнани в Лаос."
+    )
+    assert _pairs(labels) == {("Yunnan", "LA")}
+
+
+def test_trade_statistics_are_no_link() -> None:
+    labels = classify("Товарооборот Синьцзяна с Казахстаном за десять месяцев вырос на 12%.")
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.pairings == []
+
+
+def test_beijing_as_the_government_is_no_province() -> None:
+    labels = classify("Пекин и Ашхабад подписали межправительственное соглашение о поставках газа.")
+    assert labels.provinces == []
+    assert labels.pairings == []
+
+
+def test_a_province_opening_an_event_sentence_is_its_venue() -> None:
+    labels = classify("В Урумчи состоялась выставка, где компании Казахстана подписали контракты.")
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.pairings == []
+
+
+def test_a_land_port_on_the_border_joins_its_province_to_the_country() -> None:
+    labels = classify("Хоргос стал крупнейшим сухопутным портом на границе с Казахстаном.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_a_xian_station_named_like_a_taiwanese_city_is_not_taiwan() -> None:
+    labels = classify("Грузовой поезд из Сианя в Алматы отправился со станции Синьчжу.")
+    assert labels.provinces == ["Shaanxi"]
+    assert _pairs(labels) == {("Shaanxi", "KZ")}
+
+
+def test_vehicles_handed_over_abroad_are_a_link() -> None:
+    labels = classify("Автобусы, собранные в Аньхое, переданы Чили.")
+    assert _pairs(labels) == {("Anhui", "CL")}
+    labels = classify("Завод из провинции Хэнань передал Узбекистану партию электробусов.")
+    assert _pairs(labels) == {("Henan", "UZ")}
+    assert labels.sectors == ["automotive"]
+
+
+def test_goods_delivered_from_a_city_to_a_foreign_one_are_a_link() -> None:
+    labels = classify("Грузовик из Урумчи доставил товары в Алматы.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+
+
+def test_talks_and_contracts_worded_in_russian_are_links() -> None:
+    labels = classify("Представители провинции Хубэй и Таджикистана обсудили расширение торговли.")
+    assert _pairs(labels) == {("Hubei", "TJ")}
+    labels = classify("Компания из Цзянсу заключила контракт с Узбекистаном.")
+    assert _pairs(labels) == {("Jiangsu", "UZ")}
+
+
+def test_a_foreign_demonym_adjective_stands_for_its_country() -> None:
+    labels = classify("Иранская компания подписала соглашение с провинцией Цзянсу о поставках стали.")
+    assert labels.countries == ["IR"]
+    assert _pairs(labels) == {("Jiangsu", "IR")}
+
+
+def test_a_demonym_naming_a_language_is_not_the_country() -> None:
+    labels = classify("Студенты из Синьцзяна изучают немецкий язык.")
+    assert labels.countries == []
+
+
+def test_the_sides_stating_cooperation_link_the_parties_named_just_before() -> None:
+    labels = classify(
+        "Губернатор провинции Ганьсу принял посла Таджикистана. "
+        "Стороны обсудили сотрудничество в горнодобывающей отрасли."
+    )
+    assert _pairs(labels) == {("Gansu", "TJ")}
+    assert labels.pairings[0].sectors == ["mining"]
+
+
+def test_a_dateline_before_the_sides_is_no_party() -> None:
+    labels = classify(
+        "УРУМЧИ, 5 мая /Синьхуа/ -- Посол Кыргызстана прибыл с визитом в Китай. "
+        "Стороны подписали соглашение."
+    )
+    assert labels.pairings == []
+
+
+def test_a_city_named_as_where_a_dialogue_began_is_its_venue() -> None:
+    labels = classify(
+        "В городе Цзинань провинции Шаньдун начался диалог, в котором участвует делегация Кыргызстана."
+    )
+    assert labels.provinces == ["Shandong"]
+    assert labels.pairings == []
+
+
+def test_a_plant_opening_in_a_province_is_no_event_venue() -> None:
+    labels = classify("В Синьцзяне открылся завод казахстанской компании.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
