@@ -27,7 +27,7 @@ from services.classify.matcher import Matcher, Mention
 from services.classify.pairing_candidates import Candidate
 from services.classify.pairing_features import Document
 from services.classify.pairing_model import PairingCandidates, PairingModel
-from services.classify.pairings import CueSentence, Link, PairingExtractor
+from services.classify.pairings import CueSentence, Link, PairingExtractor, _dateline_end
 from services.classify.sector_context import SectorContext
 from services.classify.sectors import SectorScorer
 from services.classify.sentences import line_around, split_line
@@ -83,7 +83,6 @@ class Classifier:
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}
-        china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting. A
             # foreign region or city counts only in a line that may state one.
@@ -92,7 +91,6 @@ class Classifier:
             if provinces:
                 rule_links["clause"] = self.pairings.extract(document, folded, sentences)
                 rule_links["actor"] = self.actors.extract(document, folded, entities, sentences, lines)
-            china_abroad = _china_abroad_sentences(sentences)
         links = [link for found in rule_links.values() for link in found]
         if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
             read = self._candidates(document, folded, entities, sentences, lines,
@@ -115,6 +113,9 @@ class Classifier:
             # The one link of an article is what the article is about: when its own
             # sentences name no sector, the article's sectors are the link's.
             pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
+        # Counted once the article's sectors are known: a sector word the article is not
+        # about (a passing mention) is no evidence of work abroad.
+        china_abroad = _china_abroad_sentences(document, folded, sentences, sectors)
         score = relevance.score(
             matches.cues,
             has_pairings=bool(pairings),
@@ -258,12 +259,23 @@ def _outside_country_sentences(
     return kept
 
 
-def _china_abroad_sentences(sentences: list[CueSentence]) -> int:
-    """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
+def _china_abroad_sentences(
+    document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
+) -> int:
+    """Sentences where a Chinese actor cooperates with a foreign country in a sector the
+    article is about. The place of a dateline is where the report was filed from, not an
+    actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas deal with Russia")."""
     count = 0
     for sentence in sentences:
-        kinds = sentence.kinds
-        if COUNTRY in kinds and SECTOR in kinds and (PROVINCE in kinds or CHINA in kinds):
+        mentions = sentence.mentions
+        if not mentions:
+            continue
+        start = _dateline_end(document, folded, sentence.span, mentions)
+        if start >= 0:
+            mentions = [m for m in mentions if m.start >= start]
+        kinds = {m.kind for m in mentions}
+        if (COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
+                and any(m.kind == SECTOR and m.value in sectors for m in mentions)):
             count += 1
     return count
 
