@@ -156,3 +156,39 @@ def test_a_late_sentence_on_what_a_company_exported_abroad_counts() -> None:
             "The county also hosted a business forum. Sany Group, based in the county, has "
             "exported excavators to Morocco since 2002. The expo closed on Sunday.")
     assert "construction-machinery" in classify(text).sectors
+
+
+def test_metro_and_subway_cars_are_rolling_stock_not_cars() -> None:
+    text = ("A rail vehicle maker from Changchun will supply 40 metro cars to Mashhad, "
+            "Iran, and build subway trains with a partner in Tehran.")
+    assert classify(text).sectors == ["railways"]
+
+
+def test_buses_and_light_trucks_are_vehicles() -> None:
+    for text in ["An Anhui company handed 120 double-decker buses to Santiago, Chile.",
+                 "A Zhengzhou company shipped 300 light-duty trucks to Uzbekistan."]:
+        assert classify(text).sectors == ["automotive"], text
+
+
+def test_energy_storage_is_power_not_fuel() -> None:
+    text = "A Shanghai company signed a contract for a 200-MWh energy storage project in Dubai."
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_machinery_alone_is_no_construction_machinery() -> None:
+    text = ("Exhibitors from Laos, Vietnam and Cambodia showed machinery, textiles and "
+            "chemicals at the fair in Nanning.")
+    assert "construction-machinery" not in classify(text).sectors
+
+
+def test_rubber_farming_is_agriculture_not_chemicals() -> None:
+    text = ("Yunnan and Laos signed deals on rubber farming, hydropower and logistics in "
+            "Luang Namtha.")
+    assert classify(text).sectors == ["agriculture", "electric-power", "logistics"]
+
+
+def test_dyeing_works_and_shoemakers_are_light_industry() -> None:
+    assert classify("A Zhejiang dyeing company broke ground on a factory in Egypt's "
+                    "Suez Canal zone.").sectors == ["textiles"]
+    assert classify("A shoemaker from Dongguan has run a factory in Ethiopia for five "
+                    "years.").sectors == ["textiles"]
