@@ -19,6 +19,12 @@ name ending in a facility word is the project itself and counts ("the Mwomboshi 
 unless a company word follows it ("China Railway Construction"). A railway word naming a
 freight service's route, station or operator rather than a line being built ("via the
 China-Laos Railway", "railway hubs", 中老铁路国际货物列车) is read as logistics.
+
+Nor does a sector word that names a body by its remit ("the minerals secretary", "China's
+chamber of commerce for metals, minerals and chemicals"), a vehicle, ship or aircraft that
+carries goods ("trucks loaded with electronics"), or what a place's own economy is made of
+and an unrelated news item, to the end of their sentence ("its pillar industries include
+machinery, chemicals and textiles", "In other news, ...").
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ _NAME_WORDS = 4
 _WORD = re.compile(r"[\w.'\u2019-]+")
 # The capitalised words of a name before its sector word: "the China-Laos Railway".
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s)+$")
-_CARGO, _HISTORY, _TITLE, _ANCILLARY = range(4)
+_CARGO, _HISTORY, _TITLE, _ANCILLARY, _DESCRIPTION = range(5)
 # A plant's own facilities end at the clause: "which has its own power plant and seaport,".
 _CLAUSE_END = re.compile(r"[.!?;,\n\u3002\uff01\uff1f\uff1b\uff0c]")
 # Freight-train terms are logistics themselves: "a China-Europe freight train" carries.
@@ -74,12 +80,19 @@ class SectorContext:
         history: list[str] = spec["history_markers"]
         titles: list[str] = spec["title_markers"]
         ancillary: list[str] = spec["ancillary_markers"]
+        description: list[str] = spec["description_markers"]
         self._kinds = ([_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
-                       + [_ANCILLARY] * len(ancillary))
-        self._markers = cargo + history + titles + ancillary
+                       + [_ANCILLARY] * len(ancillary) + [_DESCRIPTION] * len(description))
+        self._markers = cargo + history + titles + ancillary + description
         self._automaton = Automaton(self._markers, ahocorasick_rs.MatchKind.LeftmostLongest)
         carriers: list[str] = spec["carrier_words"]
         self._carrier = re.compile(_next_words([c for c in carriers if c[0] < _CJK_START]))
+        # "trucks loaded with electronics", "a ship carrying wheat": the vehicle carries
+        # the goods, so it is transport, not its industry.
+        self._carrier_sectors = frozenset(spec["carrier_sectors"])
+        self._carrying = re.compile(_next_words(spec["carrying_words"]))
+        # "the minerals secretary", "the agriculture ministry": a body named by its remit.
+        self._body = re.compile(_next_words(spec["body_words"]))
         self._carrier_cjk = re.compile(
             _CJK_GAP + _alternatives([c for c in carriers if c[0] >= _CJK_START]))
         self._route_sectors = frozenset(spec["route_sectors"])
@@ -132,14 +145,20 @@ class SectorContext:
         return dropped, routes
 
     def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
-        """Whether the mention names what a carrier carries, or (in Chinese) a company
-        or a ministry."""
+        """Whether the mention names what a carrier carries, a body by its remit ("the
+        agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company or a
+        ministry."""
         end = mention.end
         if folded[mention.start] >= _CJK_START:
             return bool(self._company_suffix.match(folded, end)
                         or self._title_cjk.match(folded, end)
                         or (mention.value != _LOGISTICS and self._carrier_cjk.match(folded, end)))
-        return mention.value != _LOGISTICS and self._carrier.match(folded, end) is not None
+        if mention.value == _LOGISTICS:
+            return False
+        return (self._carrier.match(folded, end) is not None
+                or self._body.match(folded, end) is not None
+                or (mention.value in self._carrier_sectors
+                    and self._carrying.match(folded, end) is not None))
 
     def _names_route(self, text: str, folded: str, mention: Mention) -> bool:
         """Whether a railway word names a service's route, station or operator."""
@@ -185,7 +204,7 @@ class SectorContext:
             elif kind == _ANCILLARY:
                 stop = _CLAUSE_END.search(folded, end)
                 spans.append((end, stop.start() if stop else len(folded)))
-            elif kind == _CARGO:
+            elif kind in (_CARGO, _DESCRIPTION):
                 stop = (_CLAUSE_END_CJK if marker[0] >= _CJK_START else _SENTENCE_END).search(
                     folded, end)
                 spans.append((end, stop.start() if stop else len(folded)))

@@ -192,3 +192,31 @@ def test_dyeing_works_and_shoemakers_are_light_industry() -> None:
                     "Suez Canal zone.").sectors == ["textiles"]
     assert classify("A shoemaker from Dongguan has run a factory in Ethiopia for five "
                     "years.").sectors == ["textiles"]
+
+
+def test_a_body_named_by_its_remit_is_no_sector() -> None:
+    text = ("Punjab's minerals secretary and the chairman of a Yantai company signed a deal "
+            "to build a cement plant in the Salt Range.")
+    assert classify(text).sectors == ["building-materials"]
+    text = ("Zhou Li, a vice chairman of China's chamber of commerce for metals, minerals and "
+            "chemicals, said Fujian companies would build a nickel smelter in Sulawesi.")
+    assert classify(text).sectors == ["nonferrous-metals"]
+
+
+def test_a_vehicle_carrying_goods_is_transport_not_its_industry() -> None:
+    text = ("Heavy trucks loaded with Mongolian coal queue at Ganqimaodu. The border port in "
+            "Inner Mongolia handles 2,000 of them a day.")
+    assert classify(text).sectors == ["logistics"]
+
+
+def test_a_places_own_industries_are_not_the_cooperation() -> None:
+    text = ("The governor of Bavaria visited Shandong and signed a memorandum on cooperation "
+            "in agriculture. Bavaria's pillar industries include cars, machinery and "
+            "chemicals.")
+    assert classify(text).sectors == ["agriculture"]
+
+
+def test_an_unrelated_news_item_makes_no_sector() -> None:
+    text = ("A Henan company opened a tyre plant in Morocco on Monday. In other news, Shell "
+            "agreed to sell oil and gas assets in Nigeria.")
+    assert classify(text).sectors == ["automotive"]
