@@ -77,7 +77,8 @@ class Classifier:
             sector_mentions = _without(sector_mentions, aside)
             entities = _without(entities, aside)
         if routes:
-            # A railway named as a freight train's route is logistics, not railway building.
+            # A railway named as a freight train's route is logistics, not railway building;
+            # a port named by its name is the port itself.
             sector_mentions = [routes.get(id(m), m) for m in sector_mentions]
             entities = [routes.get(id(m), m) for m in entities]
         rule_links: dict[str, list[Link]] = {}

@@ -62,6 +62,8 @@ _NAME_WORDS = 4
 _WORD = re.compile(r"[\w.'\u2019-]+")
 # The capitalised words of a name before its sector word: "the China-Laos Railway".
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s)+$")
+# A facility named by what follows its word: "the port of Zarubino".
+_NAMED_AFTER = re.compile(r" of (?:the )?[A-Z][\w'\u2019-]")
 _CARGO, _HISTORY, _TITLE, _ANCILLARY, _DESCRIPTION = range(5)
 # A plant's own facilities end at the clause: "which has its own power plant and seaport,".
 _CLAUSE_END = re.compile(r"[.!?;,\n\u3002\uff01\uff1f\uff1b\uff0c]")
@@ -105,14 +107,20 @@ class SectorContext:
         self._title_cjk = re.compile(_CJK_JOINED + _suffixes(
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
         self._facilities = frozenset(spec["facility_words"])
+        self._named_facilities = {
+            slug: frozenset(words) for slug, words in spec["named_facilities"].items()}
+        # A club or a team named after its city's port is no port: "Shanghai Port FC".
+        self._not_facility_next = re.compile(_next_words(spec["not_facility_next"]))
         self._company_words = frozenset(spec["company_words"])
 
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
     ) -> tuple[list[Mention], dict[int, Mention]]:
         """The sector mentions (of ``sectors``, in text order) a reader would not count,
-        and the railway mentions that name a freight service's route, each (by ``id``)
-        with its logistics reading: the route of a freight train is logistics."""
+        and the mentions read otherwise, each (by ``id``) with its reading: a railway
+        word naming a freight service's route is logistics, and a generic facility word
+        naming one place ("the port of Zarubino", "Khorgas Port") is the facility itself,
+        as strong as any term of its sector."""
         if not sectors:
             return [], {}
         spans, title_ends = self._spans(folded)
@@ -135,6 +143,8 @@ class SectorContext:
                 and not self._names_project(text, mention)
             ) or self._names_load_or_body(folded, mention):
                 dropped.append(mention)
+            elif self._names_one_facility(text, mention, title_end):
+                routes[id(mention)] = replace(mention, entry=replace(mention.entry, weight=1.0))
         if title_ends:
             dropped_ids = {id(m) for m in dropped}
             kept = [m for m in sectors if id(m) not in dropped_ids]
@@ -171,6 +181,21 @@ class SectorContext:
             return True
         pattern = self._route_next_cjk if folded[end - 1] >= _CJK_START else self._route_next
         return pattern.match(folded, end) is not None
+
+    def _names_one_facility(self, text: str, mention: Mention, title_end: int) -> bool:
+        """Whether a generic facility word ("port") names one place: "the port of
+        Zarubino", or the end of a capitalised name that no company word follows
+        ("Khorgas Port", not "Shanghai Port Group")."""
+        words = self._named_facilities.get(mention.value)
+        if not words or mention.entry.weight >= 1.0:
+            return False
+        if text[mention.start : mention.end].lower() not in words:
+            return False
+        if _NAMED_AFTER.match(text, mention.end):
+            return True
+        return (mention.start >= title_end and text[mention.start].isupper()
+                and _inside_name(text, mention) and self._names_project(text, mention)
+                and not self._not_facility_next.match(text, mention.end))
 
     def _names_project(self, text: str, mention: Mention) -> bool:
         """Whether a capitalised name ends in the mention's facility word and no company

@@ -220,3 +220,12 @@ def test_an_unrelated_news_item_makes_no_sector() -> None:
     text = ("A Henan company opened a tyre plant in Morocco on Monday. In other news, Shell "
             "agreed to sell oil and gas assets in Nigeria.")
     assert classify(text).sectors == ["automotive"]
+
+
+def test_a_port_named_by_its_name_is_the_port_itself() -> None:
+    for text in ["Heilongjiang and Russia's Amur region agreed to expand the port of "
+                 "Blagoveshchensk.",
+                 "Trade through Khorgas Port with Kazakhstan rose 9 percent, Xinjiang "
+                 "customs said."]:
+        assert classify(text).sectors == ["logistics"], text
+    assert classify("Shanghai Port FC signed a striker from Brazil.").sectors == []
