@@ -229,3 +229,9 @@ def test_a_port_named_by_its_name_is_the_port_itself() -> None:
                  "customs said."]:
         assert classify(text).sectors == ["logistics"], text
     assert classify("Shanghai Port FC signed a striker from Brazil.").sectors == []
+
+
+def test_goods_a_fair_shows_are_exhibits_not_sectors() -> None:
+    text = ("Companies from Laos, Thailand and Cambodia are showing cars, building "
+            "materials, chemicals and textiles at the expo in Nanning.")
+    assert classify(text).sectors == []
