@@ -235,3 +235,27 @@ def test_goods_a_fair_shows_are_exhibits_not_sectors() -> None:
     text = ("Companies from Laos, Thailand and Cambodia are showing cars, building "
             "materials, chemicals and textiles at the expo in Nanning.")
     assert classify(text).sectors == []
+
+
+def test_a_late_sentence_on_what_a_company_plans_states_activity() -> None:
+    text = ("A Hunan group opened a copper smelter in Zambia last year. It employs 900 "
+            "people. The group also plans a solar farm beside the smelter. Output rose "
+            "8 percent.")
+    assert "electric-power" in classify(text).sectors
+
+
+def test_overland_transport_is_logistics() -> None:
+    text = ("Agriculture and overland transport remain the focus of trade across the "
+            "region, officials in Urumqi said.")
+    assert classify(text).sectors == ["agriculture", "logistics"]
+
+
+def test_industries_cut_back_at_home_are_not_the_activity() -> None:
+    text = ("A Hunan cement group has built 30 cement lines abroad as China cuts "
+            "overcapacity in coal, cement and steel.")
+    assert classify(text).sectors == ["building-materials"]
+
+
+def test_tyre_cord_and_cord_fabric_are_tyre_parts() -> None:
+    text = "Guangrao county in Shandong makes tyres, steel cord and cord fabric."
+    assert classify(text).sectors == ["automotive"]
