@@ -42,3 +42,9 @@ def test_a_sector_word_below_the_articles_sectors_is_no_evidence_of_work_abroad(
     labels = classify(text)
     assert labels.sectors == []
     assert labels.relevant is False
+
+
+def test_a_chinese_company_and_a_china_expo_are_evidence_together() -> None:
+    text = ("Lao ministers toured the China-ASEAN Expo in Nanning on Friday, where a "
+            "Chinese contractor presented its plans for a hospital in Vientiane.")
+    assert classify(text).relevant is True
