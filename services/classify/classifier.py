@@ -114,8 +114,8 @@ class Classifier:
             # The one link of an article is what the article is about: when its own
             # sentences name no sector, the article's sectors are the link's.
             pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
-        # Counted once the article's sectors are known: a sector word the article is not
-        # about (a passing mention) is no evidence of work abroad.
+        # Counted once the article's sectors are known: in an article about no sector, a
+        # Chinese actor's dealings abroad are no evidence of capacity cooperation.
         china_abroad = _china_abroad_sentences(document, folded, sentences, sectors)
         score = relevance.score(
             matches.cues,
@@ -263,9 +263,13 @@ def _outside_country_sentences(
 def _china_abroad_sentences(
     document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
 ) -> int:
-    """Sentences where a Chinese actor cooperates with a foreign country in a sector the
-    article is about. The place of a dateline is where the report was filed from, not an
-    actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas deal with Russia")."""
+    """Sentences where a Chinese actor cooperates with a foreign country, in an article
+    about a sector: the sector may be named in the next sentence, as a link may take
+    two ("China's Zijin plans to invest 800 million dollars in Serbia. It will expand
+    two copper mines."). The place of a dateline is where the report was filed from, not
+    an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas deal with Russia")."""
+    if not sectors:
+        return 0
     count = 0
     for sentence in sentences:
         mentions = sentence.mentions
@@ -275,8 +279,7 @@ def _china_abroad_sentences(
         if start >= 0:
             mentions = [m for m in mentions if m.start >= start]
         kinds = {m.kind for m in mentions}
-        if (COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
-                and any(m.kind == SECTOR and m.value in sectors for m in mentions)):
+        if COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds):
             count += 1
     return count
 

@@ -3,7 +3,7 @@
 Evidence adds up to a raw score, mapped to [0, 1) by ``1 - exp(-raw)``: cue phrases by
 their weight (repeats count less and stop counting after three), a stated pairing, and
 sentences where a Chinese actor (China or a province) cooperates with a named foreign
-country in a sector the article is about ("Chinese firms will build a cement plant in
+country, in an article about a sector ("Chinese firms will build a cement plant in
 Ethiopia").
 """
 
@@ -17,8 +17,8 @@ from services.classify.matcher import Mention
 
 THRESHOLD = 0.5
 PAIRING_EVIDENCE = 0.8
-# One sentence of a Chinese actor's work in a named country, in a sector the article is
-# about, is capacity cooperation by definition: alone it reaches THRESHOLD (1 - e^-0.7).
+# One sentence of a Chinese actor's work in a named country, in an article about a
+# sector, is capacity cooperation by definition: alone it reaches THRESHOLD (1 - e^-0.7).
 CHINA_ABROAD_EVIDENCE = 0.7
 _MAX_CHINA_ABROAD_SENTENCES = 2
 _REPEAT_WEIGHT = 0.5

@@ -48,3 +48,11 @@ def test_a_chinese_company_and_a_china_expo_are_evidence_together() -> None:
     text = ("Lao ministers toured the China-ASEAN Expo in Nanning on Friday, where a "
             "Chinese contractor presented its plans for a hospital in Vientiane.")
     assert classify(text).relevant is True
+
+
+def test_the_sector_of_a_chinese_investment_may_come_in_the_next_sentence() -> None:
+    text = ("China's Zijin Mining plans to invest 800 million dollars in Serbia this year. "
+            "It will expand two open-pit copper mines near Bor.")
+    labels = classify(text)
+    assert labels.relevant is True
+    assert "mining" in labels.sectors
