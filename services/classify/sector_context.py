@@ -235,6 +235,9 @@ class SectorContext:
                 spans.append((end, stop.start() if stop else len(folded)))
             else:
                 begin = max(folded.rfind(char, 0, start) for char in _SENTENCE_STOPS) + 1
+                # Background put after a comma leaves the news before it alone: "work began
+                # on a railway to Mongolia, the second after a line opened in 1956".
+                begin = max(begin, folded.rfind(",", begin, start) + 1)
                 stop = _SENTENCE_END.search(folded, end)
                 spans.append((begin, stop.start() if stop else len(folded)))
         return spans, title_ends

@@ -259,3 +259,9 @@ def test_industries_cut_back_at_home_are_not_the_activity() -> None:
 def test_tyre_cord_and_cord_fabric_are_tyre_parts() -> None:
     text = "Guangrao county in Shandong makes tyres, steel cord and cord fabric."
     assert classify(text).sectors == ["automotive"]
+
+
+def test_background_after_a_comma_leaves_the_news_before_it() -> None:
+    text = ("Work began on Wednesday on a new cross-border railway from Inner Mongolia to "
+            "Mongolia, the second after a line opened in 1956.")
+    assert "railways" in classify(text).sectors
