@@ -265,3 +265,21 @@ def test_background_after_a_comma_leaves_the_news_before_it() -> None:
     text = ("Work began on Wednesday on a new cross-border railway from Inner Mongolia to "
             "Mongolia, the second after a line opened in 1956.")
     assert "railways" in classify(text).sectors
+
+
+def test_a_dam_alone_is_water_not_power() -> None:
+    text = ("A Jiangxi contractor handed the Corumana Dam to Mozambique. The dam's reservoir "
+            "holds water for Maputo, and smaller dams feed farms along the river.")
+    assert "electric-power" not in classify(text).sectors
+
+
+def test_steel_radial_tyres_are_tyres_not_steel() -> None:
+    text = ("A Shandong plant will make 1.2 million all-steel radial tyres and 6 million "
+            "semi-steel radial tyres a year.")
+    assert classify(text).sectors == ["automotive"]
+
+
+def test_cold_storage_for_apples_is_farm_logistics() -> None:
+    text = ("A Shaanxi fruit company will build cold storage for apples in Almaty to ease "
+            "its sales across Central Asia.")
+    assert classify(text).sectors == ["agriculture", "logistics"]
