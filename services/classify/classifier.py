@@ -266,11 +266,15 @@ def _china_abroad_sentences(
     """Sentences where a Chinese actor cooperates with a foreign country, in an article
     about a sector: the sector may be named in the next sentence, as a link may take
     two ("China's Zijin plans to invest 800 million dollars in Serbia. It will expand
-    two copper mines."). The place of a dateline is where the report was filed from, not
-    an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas deal with Russia")."""
+    two copper mines."). So may the actor and the country ("A fruit company will build
+    cold stores in Kazakhstan. Its manager, from Shaanxi, said ..."): sentences of
+    cooperation that name them apart count as one. The place of a dateline is where the
+    report was filed from, not an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas
+    deal with Russia")."""
     if not sectors:
         return 0
     count = 0
+    actor = country = False
     for sentence in sentences:
         mentions = sentence.mentions
         if not mentions:
@@ -279,9 +283,12 @@ def _china_abroad_sentences(
         if start >= 0:
             mentions = [m for m in mentions if m.start >= start]
         kinds = {m.kind for m in mentions}
-        if COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds):
+        names_actor = PROVINCE in kinds or CHINA in kinds
+        if COUNTRY in kinds and names_actor:
             count += 1
-    return count
+        actor = actor or names_actor
+        country = country or COUNTRY in kinds
+    return count or int(actor and country)
 
 
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:

@@ -56,3 +56,9 @@ def test_the_sector_of_a_chinese_investment_may_come_in_the_next_sentence() -> N
     labels = classify(text)
     assert labels.relevant is True
     assert "mining" in labels.sectors
+
+
+def test_the_chinese_actor_and_the_country_may_come_in_different_sentences() -> None:
+    text = ("A fruit company will build cold stores for apples in Kazakhstan. Its deputy "
+            "manager said the Chinese company would invest 30 million yuan.")
+    assert classify(text).relevant is True
