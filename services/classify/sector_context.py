@@ -109,8 +109,10 @@ class SectorContext:
         self._facilities = frozenset(spec["facility_words"])
         self._named_facilities = {
             slug: frozenset(words) for slug, words in spec["named_facilities"].items()}
-        # A club or a team named after its city's port is no port: "Shanghai Port FC".
+        # A club or a team named after its city's port is no port: "Shanghai Port FC",
+        # "Shanghai Port won again".
         self._not_facility_next = re.compile(_next_words(spec["not_facility_next"]))
+        self._sports = re.compile(r"\b" + _alternatives(spec["sports_words"]) + r"\b")
         self._company_words = frozenset(spec["company_words"])
 
     def aside(
@@ -195,7 +197,8 @@ class SectorContext:
             return True
         return (mention.start >= title_end and text[mention.start].isupper()
                 and _inside_name(text, mention) and self._names_project(text, mention)
-                and not self._not_facility_next.match(text, mention.end))
+                and not self._not_facility_next.match(text, mention.end)
+                and not self._sports.search(text, mention.end, _clause_end(text, mention.end)))
 
     def _names_project(self, text: str, mention: Mention) -> bool:
         """Whether a capitalised name ends in the mention's facility word and no company
@@ -241,6 +244,12 @@ class SectorContext:
                 stop = _SENTENCE_END.search(folded, end)
                 spans.append((begin, stop.start() if stop else len(folded)))
         return spans, title_ends
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause holding ``start`` ends."""
+    stop = _CLAUSE_END.search(text, start)
+    return stop.start() if stop else len(text)
 
 
 def _alternatives(words: list[str]) -> str:
