@@ -56,6 +56,7 @@ class Classifier:
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
+        self.links_outside_bri = frozenset(load_json("cues.json")["links_outside_bri"]["provinces"])
         self.candidates = PairingCandidates(context["pairing"], self.actors)
         if pairing_model is None:
             pairing_model = get_settings().pairing_model
@@ -116,10 +117,11 @@ class Classifier:
             pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
         # Counted once the article's sectors are known: in an article about no sector, a
         # Chinese actor's dealings abroad are no evidence of capacity cooperation.
-        china_abroad = _china_abroad_sentences(document, folded, sentences, sectors)
+        china_abroad = _china_abroad_sentences(
+            document, folded, sentences, sectors, self.links_outside_bri)
         score = relevance.score(
             matches.cues,
-            has_pairings=bool(pairings),
+            has_pairings=any(p.province not in self.links_outside_bri for p in pairings),
             china_abroad_sentences=china_abroad,
         )
         return Labels(
@@ -262,6 +264,7 @@ def _outside_country_sentences(
 
 def _china_abroad_sentences(
     document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
+    outside_bri: frozenset[str],
 ) -> int:
     """Sentences where a Chinese actor cooperates with a foreign country, in an article
     about a sector: the sector may be named in the next sentence, as a link may take
@@ -270,7 +273,8 @@ def _china_abroad_sentences(
     cold stores in Kazakhstan. Its manager, from Shaanxi, said ..."): sentences of
     cooperation that name them apart count as one. The place of a dateline is where the
     report was filed from, not an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas
-    deal with Russia")."""
+    deal with Russia"), and a province whose links are outside the Belt and Road
+    (``outside_bri``) is no Chinese actor for it."""
     if not sectors:
         return 0
     count = 0
@@ -283,7 +287,8 @@ def _china_abroad_sentences(
         if start >= 0:
             mentions = [m for m in mentions if m.start >= start]
         kinds = {m.kind for m in mentions}
-        names_actor = PROVINCE in kinds or CHINA in kinds
+        names_actor = CHINA in kinds or any(
+            m.kind == PROVINCE and m.value not in outside_bri for m in mentions)
         if COUNTRY in kinds and names_actor:
             count += 1
         actor = actor or names_actor

@@ -62,3 +62,11 @@ def test_the_chinese_actor_and_the_country_may_come_in_different_sentences() -> 
     text = ("A fruit company will build cold stores for apples in Kazakhstan. Its deputy "
             "manager said the Chinese company would invest 30 million yuan.")
     assert classify(text).relevant is True
+
+
+def test_a_taiwan_company_abroad_is_no_belt_and_road_cooperation() -> None:
+    text = ("A Taiwan chipmaker signed a deal to build a second plant in Kumamoto, Japan, "
+            "with Japanese subsidies. The plant will supply carmakers in the region.")
+    labels = classify(text)
+    assert [(p.province, p.country) for p in labels.pairings] == [("Taiwan", "JP")]
+    assert labels.relevant is False
