@@ -283,3 +283,12 @@ def test_cold_storage_for_apples_is_farm_logistics() -> None:
     text = ("A Shaanxi fruit company will build cold storage for apples in Almaty to ease "
             "its sales across Central Asia.")
     assert classify(text).sectors == ["agriculture", "logistics"]
+
+
+def test_coal_named_as_a_power_plants_fuel_is_power() -> None:
+    for text in ["A Harbin company will build a 350 MW coal power plant near Karachi.",
+                 "A Hong Kong firm and Bangladesh will build a coal-based power plant on "
+                 "Moheshkhali island.",
+                 "A Chinese consortium is building a plant with clean coal technology at "
+                 "Payra, Bangladesh."]:
+        assert "energy" not in classify(text).sectors, text
