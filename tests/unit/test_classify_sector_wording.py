@@ -292,3 +292,9 @@ def test_coal_named_as_a_power_plants_fuel_is_power() -> None:
                  "A Chinese consortium is building a plant with clean coal technology at "
                  "Payra, Bangladesh."]:
         assert "energy" not in classify(text).sectors, text
+
+
+def test_gold_deposits_and_mineral_exploration_are_mining() -> None:
+    text = ("Surkhandarya region signed agreements with a Chinese group on developing gold "
+            "deposits and on mineral exploration.")
+    assert "mining" in classify(text).sectors
