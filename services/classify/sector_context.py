@@ -13,8 +13,9 @@ article and for its pairings alike.
 
 So are a sector word that names what a train carries ("a vehicle train", 汽车零部件专列)
 and Chinese sector words ending in a ministry's or bureau's name (能源和矿产部), or inside a
-group's name (越南农业投资集团). Nor do the facilities a plant has for itself, to the end of their
-clause ("which has its own power plant and seaport", 配套建设燃气电站). A capitalised
+group's name (越南农业投资集团). Nor do where a plant stands or the facilities it has
+for itself, to the end of their clause ("near a seaport", "which has its own power plant
+and seaport", 配套建设燃气电站). A capitalised
 name ending in a facility word is the project itself and counts ("the Mwomboshi Dam"),
 unless a company word follows it ("China Railway Construction"). A railway word naming a
 freight service's route, station or operator rather than a line being built ("via the

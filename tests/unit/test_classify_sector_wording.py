@@ -299,3 +299,9 @@ def test_gold_deposits_and_mineral_exploration_are_mining() -> None:
                  "gold deposits.",
                  "The delegation discussed a technopark and mineral exploration in Uzbekistan."]:
         assert "mining" in classify(text).sectors, text
+
+
+def test_where_a_plant_stands_is_no_sector() -> None:
+    text = ("A Chinese consortium is building a 1,320 MW power plant at Payra, Bangladesh, "
+            "near a seaport.")
+    assert classify(text).sectors == ["electric-power"]
