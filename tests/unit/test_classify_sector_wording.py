@@ -305,3 +305,10 @@ def test_where_a_plant_stands_is_no_sector() -> None:
     text = ("A Chinese consortium is building a 1,320 MW power plant at Payra, Bangladesh, "
             "near a seaport.")
     assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_late_sentence_on_orders_in_production_states_activity() -> None:
+    text = ("A Changchun rail maker is delivering metro trains to Melbourne this week. It "
+            "employs 9,000 people. Also in production are double-decker buses for Sydney. "
+            "Exports rose 8 percent.")
+    assert "automotive" in classify(text).sectors
