@@ -27,7 +27,7 @@ from services.classify.matcher import Matcher, Mention
 from services.classify.pairing_candidates import Candidate
 from services.classify.pairing_features import Document
 from services.classify.pairing_model import PairingCandidates, PairingModel
-from services.classify.pairings import CueSentence, Link, PairingExtractor
+from services.classify.pairings import CueSentence, Link, PairingExtractor, _dateline_end
 from services.classify.sector_context import SectorContext
 from services.classify.sectors import SectorScorer
 from services.classify.sentences import line_around, split_line
@@ -56,6 +56,7 @@ class Classifier:
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
+        self.links_outside_bri = frozenset(load_json("cues.json")["links_outside_bri"]["provinces"])
         self.candidates = PairingCandidates(context["pairing"], self.actors)
         if pairing_model is None:
             pairing_model = get_settings().pairing_model
@@ -77,13 +78,13 @@ class Classifier:
             sector_mentions = _without(sector_mentions, aside)
             entities = _without(entities, aside)
         if routes:
-            # A railway named as a freight train's route is logistics, not railway building.
+            # A railway named as a freight train's route is logistics, not railway building;
+            # a port named by its name is the port itself.
             sector_mentions = [routes.get(id(m), m) for m in sector_mentions]
             entities = [routes.get(id(m), m) for m in entities]
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}
-        china_abroad = 0
         if cooperation and (countries or provinces) and (provinces or names_china):
             # Only then can a sentence state a link; most articles skip splitting. A
             # foreign region or city counts only in a line that may state one.
@@ -92,7 +93,6 @@ class Classifier:
             if provinces:
                 rule_links["clause"] = self.pairings.extract(document, folded, sentences)
                 rule_links["actor"] = self.actors.extract(document, folded, entities, sentences, lines)
-            china_abroad = _china_abroad_sentences(sentences)
         links = [link for found in rule_links.values() for link in found]
         if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
             read = self._candidates(document, folded, entities, sentences, lines,
@@ -115,9 +115,13 @@ class Classifier:
             # The one link of an article is what the article is about: when its own
             # sentences name no sector, the article's sectors are the link's.
             pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
+        # Counted once the article's sectors are known: in an article about no sector, a
+        # Chinese actor's dealings abroad are no evidence of capacity cooperation.
+        china_abroad = _china_abroad_sentences(
+            document, folded, sentences, sectors, self.links_outside_bri)
         score = relevance.score(
             matches.cues,
-            has_pairings=bool(pairings),
+            has_pairings=any(p.province not in self.links_outside_bri for p in pairings),
             china_abroad_sentences=china_abroad,
         )
         return Labels(
@@ -258,14 +262,38 @@ def _outside_country_sentences(
     return kept
 
 
-def _china_abroad_sentences(sentences: list[CueSentence]) -> int:
-    """Sentences where a Chinese actor cooperates with a foreign country in a sector."""
+def _china_abroad_sentences(
+    document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
+    outside_bri: frozenset[str],
+) -> int:
+    """Sentences where a Chinese actor cooperates with a foreign country, in an article
+    about a sector: the sector may be named in the next sentence, as a link may take
+    two ("China's Zijin plans to invest 800 million dollars in Serbia. It will expand
+    two copper mines."). So may the actor and the country ("A fruit company will build
+    cold stores in Kazakhstan. Its manager, from Shaanxi, said ..."): sentences of
+    cooperation that name them apart count as one. The place of a dateline is where the
+    report was filed from, not an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas
+    deal with Russia"), and a province whose links are outside the Belt and Road
+    (``outside_bri``) is no Chinese actor for it."""
+    if not sectors:
+        return 0
     count = 0
+    actor = country = False
     for sentence in sentences:
-        kinds = sentence.kinds
-        if COUNTRY in kinds and SECTOR in kinds and (PROVINCE in kinds or CHINA in kinds):
+        mentions = sentence.mentions
+        if not mentions:
+            continue
+        start = _dateline_end(document, folded, sentence.span, mentions)
+        if start >= 0:
+            mentions = [m for m in mentions if m.start >= start]
+        kinds = {m.kind for m in mentions}
+        names_actor = CHINA in kinds or any(
+            m.kind == PROVINCE and m.value not in outside_bri for m in mentions)
+        if COUNTRY in kinds and names_actor:
             count += 1
-    return count
+        actor = actor or names_actor
+        country = country or COUNTRY in kinds
+    return count or int(actor and country)
 
 
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:

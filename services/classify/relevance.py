@@ -3,7 +3,8 @@
 Evidence adds up to a raw score, mapped to [0, 1) by ``1 - exp(-raw)``: cue phrases by
 their weight (repeats count less and stop counting after three), a stated pairing, and
 sentences where a Chinese actor (China or a province) cooperates with a named foreign
-country in a named sector ("Chinese firms will build a cement plant in Ethiopia").
+country, in an article about a sector ("Chinese firms will build a cement plant in
+Ethiopia").
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from services.classify.matcher import Mention
 
 THRESHOLD = 0.5
 PAIRING_EVIDENCE = 0.8
-CHINA_ABROAD_EVIDENCE = 0.4
+# One sentence of a Chinese actor's work in a named country, in an article about a
+# sector, is capacity cooperation by definition: alone it reaches THRESHOLD (1 - e^-0.7).
+CHINA_ABROAD_EVIDENCE = 0.7
 _MAX_CHINA_ABROAD_SENTENCES = 2
 _REPEAT_WEIGHT = 0.5
 _MAX_REPEATS = 3

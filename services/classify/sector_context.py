@@ -13,12 +13,19 @@ article and for its pairings alike.
 
 So are a sector word that names what a train carries ("a vehicle train", 汽车零部件专列)
 and Chinese sector words ending in a ministry's or bureau's name (能源和矿产部), or inside a
-group's name (越南农业投资集团). Nor do the facilities a plant has for itself, to the end of their
-clause ("which has its own power plant and seaport", 配套建设燃气电站). A capitalised
+group's name (越南农业投资集团). Nor do where a plant stands or the facilities it has
+for itself, to the end of their clause ("near a seaport", "which has its own power plant
+and seaport", 配套建设燃气电站). A capitalised
 name ending in a facility word is the project itself and counts ("the Mwomboshi Dam"),
 unless a company word follows it ("China Railway Construction"). A railway word naming a
 freight service's route, station or operator rather than a line being built ("via the
 China-Laos Railway", "railway hubs", 中老铁路国际货物列车) is read as logistics.
+
+Nor does a sector word that names a body by its remit ("the minerals secretary", "China's
+chamber of commerce for metals, minerals and chemicals"), a vehicle, ship or aircraft that
+carries goods ("trucks loaded with electronics"), or what a place's own economy is made of
+and an unrelated news item, to the end of their sentence ("its pillar industries include
+machinery, chemicals and textiles", "In other news, ...").
 """
 
 from __future__ import annotations
@@ -56,7 +63,9 @@ _NAME_WORDS = 4
 _WORD = re.compile(r"[\w.'\u2019-]+")
 # The capitalised words of a name before its sector word: "the China-Laos Railway".
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s)+$")
-_CARGO, _HISTORY, _TITLE, _ANCILLARY = range(4)
+# A facility named by what follows its word: "the port of Zarubino".
+_NAMED_AFTER = re.compile(r" of (?:the )?[A-Z][\w'\u2019-]")
+_CARGO, _HISTORY, _TITLE, _ANCILLARY, _DESCRIPTION = range(5)
 # A plant's own facilities end at the clause: "which has its own power plant and seaport,".
 _CLAUSE_END = re.compile(r"[.!?;,\n\u3002\uff01\uff1f\uff1b\uff0c]")
 # Freight-train terms are logistics themselves: "a China-Europe freight train" carries.
@@ -74,12 +83,19 @@ class SectorContext:
         history: list[str] = spec["history_markers"]
         titles: list[str] = spec["title_markers"]
         ancillary: list[str] = spec["ancillary_markers"]
+        description: list[str] = spec["description_markers"]
         self._kinds = ([_CARGO] * len(cargo) + [_HISTORY] * len(history) + [_TITLE] * len(titles)
-                       + [_ANCILLARY] * len(ancillary))
-        self._markers = cargo + history + titles + ancillary
+                       + [_ANCILLARY] * len(ancillary) + [_DESCRIPTION] * len(description))
+        self._markers = cargo + history + titles + ancillary + description
         self._automaton = Automaton(self._markers, ahocorasick_rs.MatchKind.LeftmostLongest)
         carriers: list[str] = spec["carrier_words"]
         self._carrier = re.compile(_next_words([c for c in carriers if c[0] < _CJK_START]))
+        # "trucks loaded with electronics", "a ship carrying wheat": the vehicle carries
+        # the goods, so it is transport, not its industry.
+        self._carrier_sectors = frozenset(spec["carrier_sectors"])
+        self._carrying = re.compile(_next_words(spec["carrying_words"]))
+        # "the minerals secretary", "the agriculture ministry": a body named by its remit.
+        self._body = re.compile(_next_words(spec["body_words"]))
         self._carrier_cjk = re.compile(
             _CJK_GAP + _alternatives([c for c in carriers if c[0] >= _CJK_START]))
         self._route_sectors = frozenset(spec["route_sectors"])
@@ -92,14 +108,22 @@ class SectorContext:
         self._title_cjk = re.compile(_CJK_JOINED + _suffixes(
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
         self._facilities = frozenset(spec["facility_words"])
+        self._named_facilities = {
+            slug: frozenset(words) for slug, words in spec["named_facilities"].items()}
+        # A club or a team named after its city's port is no port: "Shanghai Port FC",
+        # "Shanghai Port won again".
+        self._not_facility_next = re.compile(_next_words(spec["not_facility_next"]))
+        self._sports = re.compile(r"\b" + _alternatives(spec["sports_words"]) + r"\b")
         self._company_words = frozenset(spec["company_words"])
 
     def aside(
         self, text: str, folded: str, sectors: list[Mention], title_end: int
     ) -> tuple[list[Mention], dict[int, Mention]]:
         """The sector mentions (of ``sectors``, in text order) a reader would not count,
-        and the railway mentions that name a freight service's route, each (by ``id``)
-        with its logistics reading: the route of a freight train is logistics."""
+        and the mentions read otherwise, each (by ``id``) with its reading: a railway
+        word naming a freight service's route is logistics, and a generic facility word
+        naming one place ("the port of Zarubino", "Khorgas Port") is the facility itself,
+        as strong as any term of its sector."""
         if not sectors:
             return [], {}
         spans, title_ends = self._spans(folded)
@@ -122,6 +146,8 @@ class SectorContext:
                 and not self._names_project(text, mention)
             ) or self._names_load_or_body(folded, mention):
                 dropped.append(mention)
+            elif self._names_one_facility(text, mention, title_end):
+                routes[id(mention)] = replace(mention, entry=replace(mention.entry, weight=1.0))
         if title_ends:
             dropped_ids = {id(m) for m in dropped}
             kept = [m for m in sectors if id(m) not in dropped_ids]
@@ -132,14 +158,20 @@ class SectorContext:
         return dropped, routes
 
     def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
-        """Whether the mention names what a carrier carries, or (in Chinese) a company
-        or a ministry."""
+        """Whether the mention names what a carrier carries, a body by its remit ("the
+        agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company or a
+        ministry."""
         end = mention.end
         if folded[mention.start] >= _CJK_START:
             return bool(self._company_suffix.match(folded, end)
                         or self._title_cjk.match(folded, end)
                         or (mention.value != _LOGISTICS and self._carrier_cjk.match(folded, end)))
-        return mention.value != _LOGISTICS and self._carrier.match(folded, end) is not None
+        if mention.value == _LOGISTICS:
+            return False
+        return (self._carrier.match(folded, end) is not None
+                or self._body.match(folded, end) is not None
+                or (mention.value in self._carrier_sectors
+                    and self._carrying.match(folded, end) is not None))
 
     def _names_route(self, text: str, folded: str, mention: Mention) -> bool:
         """Whether a railway word names a service's route, station or operator."""
@@ -152,6 +184,22 @@ class SectorContext:
             return True
         pattern = self._route_next_cjk if folded[end - 1] >= _CJK_START else self._route_next
         return pattern.match(folded, end) is not None
+
+    def _names_one_facility(self, text: str, mention: Mention, title_end: int) -> bool:
+        """Whether a generic facility word ("port") names one place: "the port of
+        Zarubino", or the end of a capitalised name that no company word follows
+        ("Khorgas Port", not "Shanghai Port Group")."""
+        words = self._named_facilities.get(mention.value)
+        if not words or mention.entry.weight >= 1.0:
+            return False
+        if text[mention.start : mention.end].lower() not in words:
+            return False
+        if _NAMED_AFTER.match(text, mention.end):
+            return True
+        return (mention.start >= title_end and text[mention.start].isupper()
+                and _inside_name(text, mention) and self._names_project(text, mention)
+                and not self._not_facility_next.match(text, mention.end)
+                and not self._sports.search(text, mention.end, _clause_end(text, mention.end)))
 
     def _names_project(self, text: str, mention: Mention) -> bool:
         """Whether a capitalised name ends in the mention's facility word and no company
@@ -185,15 +233,24 @@ class SectorContext:
             elif kind == _ANCILLARY:
                 stop = _CLAUSE_END.search(folded, end)
                 spans.append((end, stop.start() if stop else len(folded)))
-            elif kind == _CARGO:
+            elif kind in (_CARGO, _DESCRIPTION):
                 stop = (_CLAUSE_END_CJK if marker[0] >= _CJK_START else _SENTENCE_END).search(
                     folded, end)
                 spans.append((end, stop.start() if stop else len(folded)))
             else:
                 begin = max(folded.rfind(char, 0, start) for char in _SENTENCE_STOPS) + 1
+                # Background put after a comma leaves the news before it alone: "work began
+                # on a railway to Mongolia, the second after a line opened in 1956".
+                begin = max(begin, folded.rfind(",", begin, start) + 1)
                 stop = _SENTENCE_END.search(folded, end)
                 spans.append((begin, stop.start() if stop else len(folded)))
         return spans, title_ends
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause holding ``start`` ends."""
+    stop = _CLAUSE_END.search(text, start)
+    return stop.start() if stop else len(text)
 
 
 def _alternatives(words: list[str]) -> str:

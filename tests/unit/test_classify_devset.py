@@ -42,10 +42,10 @@ def test_family_f1(report: Report, family: str, target: float) -> None:
 
 
 def test_pairings_f1(report: Report) -> None:
-    # Floors at the level of the set as it grew to 512 passages of harder real wording
-    # (it was .95 on the first 353): they catch regressions, they are not the targets,
-    # which only the held-out sets show.
-    assert report.pairings.f1 >= 0.90
+    # Floors at the level of the set as it grew to 574 passages of harder real wording
+    # (it was .95 on the first 353, .90 on 512): they catch regressions, they are not the
+    # targets, which only the held-out sets show.
+    assert report.pairings.f1 >= 0.89
     # Alerts fire on pairings: a wrong one costs more than a missed one.
     assert report.pairings.precision >= 0.95
     assert report.pairing_sectors.f1 >= 0.88

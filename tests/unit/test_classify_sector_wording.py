@@ -156,3 +156,159 @@ def test_a_late_sentence_on_what_a_company_exported_abroad_counts() -> None:
             "The county also hosted a business forum. Sany Group, based in the county, has "
             "exported excavators to Morocco since 2002. The expo closed on Sunday.")
     assert "construction-machinery" in classify(text).sectors
+
+
+def test_metro_and_subway_cars_are_rolling_stock_not_cars() -> None:
+    text = ("A rail vehicle maker from Changchun will supply 40 metro cars to Mashhad, "
+            "Iran, and build subway trains with a partner in Tehran.")
+    assert classify(text).sectors == ["railways"]
+
+
+def test_buses_and_light_trucks_are_vehicles() -> None:
+    for text in ["An Anhui company handed 120 double-decker buses to Santiago, Chile.",
+                 "A Zhengzhou company shipped 300 light-duty trucks to Uzbekistan."]:
+        assert classify(text).sectors == ["automotive"], text
+
+
+def test_energy_storage_is_power_not_fuel() -> None:
+    text = "A Shanghai company signed a contract for a 200-MWh energy storage project in Dubai."
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_machinery_alone_is_no_construction_machinery() -> None:
+    text = ("Exhibitors from Laos, Vietnam and Cambodia showed machinery, textiles and "
+            "chemicals at the fair in Nanning.")
+    assert "construction-machinery" not in classify(text).sectors
+
+
+def test_rubber_farming_is_agriculture_not_chemicals() -> None:
+    text = ("Yunnan and Laos signed deals on rubber farming, hydropower and logistics in "
+            "Luang Namtha.")
+    assert classify(text).sectors == ["agriculture", "electric-power", "logistics"]
+
+
+def test_dyeing_works_and_shoemakers_are_light_industry() -> None:
+    assert classify("A Zhejiang dyeing company broke ground on a factory in Egypt's "
+                    "Suez Canal zone.").sectors == ["textiles"]
+    assert classify("A shoemaker from Dongguan has run a factory in Ethiopia for five "
+                    "years.").sectors == ["textiles"]
+
+
+def test_a_body_named_by_its_remit_is_no_sector() -> None:
+    text = ("Punjab's minerals secretary and the chairman of a Yantai company signed a deal "
+            "to build a cement plant in the Salt Range.")
+    assert classify(text).sectors == ["building-materials"]
+    text = ("Zhou Li, a vice chairman of China's chamber of commerce for metals, minerals and "
+            "chemicals, said Fujian companies would build a nickel smelter in Sulawesi.")
+    assert classify(text).sectors == ["nonferrous-metals"]
+
+
+def test_a_vehicle_carrying_goods_is_transport_not_its_industry() -> None:
+    text = ("Heavy trucks loaded with Mongolian coal queue at Ganqimaodu. The border port in "
+            "Inner Mongolia handles 2,000 of them a day.")
+    assert classify(text).sectors == ["logistics"]
+
+
+def test_a_places_own_industries_are_not_the_cooperation() -> None:
+    text = ("The governor of Bavaria visited Shandong and signed a memorandum on cooperation "
+            "in agriculture. Bavaria's pillar industries include cars, machinery and "
+            "chemicals.")
+    assert classify(text).sectors == ["agriculture"]
+
+
+def test_an_unrelated_news_item_makes_no_sector() -> None:
+    text = ("A Henan company opened a tyre plant in Morocco on Monday. In other news, Shell "
+            "agreed to sell oil and gas assets in Nigeria.")
+    assert classify(text).sectors == ["automotive"]
+
+
+def test_a_port_named_by_its_name_is_the_port_itself() -> None:
+    for text in ["Heilongjiang and Russia's Amur region agreed to expand the port of "
+                 "Blagoveshchensk.",
+                 "Trade through Khorgas Port with Kazakhstan rose 9 percent, Xinjiang "
+                 "customs said."]:
+        assert classify(text).sectors == ["logistics"], text
+    assert classify("Shanghai Port FC signed a striker from Brazil.").sectors == []
+
+
+def test_goods_a_fair_shows_are_exhibits_not_sectors() -> None:
+    text = ("Companies from Laos, Thailand and Cambodia are showing cars, building "
+            "materials, chemicals and textiles at the expo in Nanning.")
+    assert classify(text).sectors == []
+
+
+def test_a_late_sentence_on_what_a_company_plans_states_activity() -> None:
+    text = ("A Hunan group opened a copper smelter in Zambia last year. It employs 900 "
+            "people. The group also plans a solar farm beside the smelter. Output rose "
+            "8 percent.")
+    assert "electric-power" in classify(text).sectors
+
+
+def test_overland_transport_is_logistics() -> None:
+    text = ("Agriculture and overland transport remain the focus of trade across the "
+            "region, officials in Urumqi said.")
+    assert classify(text).sectors == ["agriculture", "logistics"]
+
+
+def test_industries_cut_back_at_home_are_not_the_activity() -> None:
+    text = ("A Hunan cement group has built 30 cement lines abroad as China cuts "
+            "overcapacity in coal, cement and steel.")
+    assert classify(text).sectors == ["building-materials"]
+
+
+def test_tyre_cord_and_cord_fabric_are_tyre_parts() -> None:
+    text = "Guangrao county in Shandong makes tyres, steel cord and cord fabric."
+    assert classify(text).sectors == ["automotive"]
+
+
+def test_background_after_a_comma_leaves_the_news_before_it() -> None:
+    text = ("Work began on Wednesday on a new cross-border railway from Inner Mongolia to "
+            "Mongolia, the second after a line opened in 1956.")
+    assert "railways" in classify(text).sectors
+
+
+def test_a_dam_alone_is_water_not_power() -> None:
+    text = ("A Jiangxi contractor handed the Corumana Dam to Mozambique. The dam's reservoir "
+            "holds water for Maputo, and smaller dams feed farms along the river.")
+    assert "electric-power" not in classify(text).sectors
+
+
+def test_steel_radial_tyres_are_tyres_not_steel() -> None:
+    text = ("A Shandong plant will make 1.2 million all-steel radial tyres and 6 million "
+            "semi-steel radial tyres a year.")
+    assert classify(text).sectors == ["automotive"]
+
+
+def test_cold_storage_for_apples_is_farm_logistics() -> None:
+    text = ("A Shaanxi fruit company will build cold storage for apples in Almaty to ease "
+            "its sales across Central Asia.")
+    assert classify(text).sectors == ["agriculture", "logistics"]
+
+
+def test_coal_named_as_a_power_plants_fuel_is_power() -> None:
+    for text in ["A Harbin company will build a 350 MW coal power plant near Karachi.",
+                 "A Hong Kong firm and Bangladesh will build a coal-based power plant on "
+                 "Moheshkhali island.",
+                 "A Chinese consortium is building a plant with clean coal technology at "
+                 "Payra, Bangladesh."]:
+        assert "energy" not in classify(text).sectors, text
+
+
+def test_gold_deposits_and_mineral_exploration_are_mining() -> None:
+    for text in ["Surkhandarya region signed agreements with a Chinese group on developing "
+                 "gold deposits.",
+                 "The delegation discussed a technopark and mineral exploration in Uzbekistan."]:
+        assert "mining" in classify(text).sectors, text
+
+
+def test_where_a_plant_stands_is_no_sector() -> None:
+    text = ("A Chinese consortium is building a 1,320 MW power plant at Payra, Bangladesh, "
+            "near a seaport.")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_late_sentence_on_orders_in_production_states_activity() -> None:
+    text = ("A Changchun rail maker is delivering metro trains to Melbourne this week. It "
+            "employs 9,000 people. Also in production are double-decker buses for Sydney. "
+            "Exports rose 8 percent.")
+    assert "automotive" in classify(text).sectors

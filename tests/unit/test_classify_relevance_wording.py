@@ -1,0 +1,72 @@
+"""Whether an article is about China's capacity cooperation abroad, in the wording real
+reports use.
+
+One sentence in which a Chinese company or province builds, runs or supplies something in
+a named foreign country, in a sector the article is about, is such an article even when
+no Belt and Road phrase appears. A dateline's place is where the report was filed from,
+not a party to it. Each passage is written for its test; none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+
+
+def test_one_sentence_of_a_chinese_company_building_abroad_makes_it_relevant() -> None:
+    text = ("Work has started on a cement plant in western Nepal, a joint venture between "
+            "China's Hongshi Cement and a Nepali partner. The plant will turn out 4,000 "
+            "tonnes of cement a day and employ 400 people.")
+    labels = classify(text)
+    assert labels.relevant is True
+    assert labels.sectors == ["building-materials"]
+
+
+def test_a_chinese_rail_maker_delivering_metro_cars_abroad_is_relevant() -> None:
+    text = ("A rolling stock maker from Changchun is delivering 60 metro cars to Tehran "
+            "this year under a contract with the Iranian capital. The cars were tested "
+            "on a line in Jilin before shipment.")
+    assert classify(text).relevant is True
+
+
+def test_a_dateline_city_is_not_a_chinese_actor() -> None:
+    text = ("URUMQI, May 3 (Xinhua) -- Uzbekistan signed a deal on Tuesday to buy "
+            "natural gas from Turkmenistan for its power stations.")
+    labels = classify(text)
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.relevant is False
+
+
+def test_a_sector_word_below_the_articles_sectors_is_no_evidence_of_work_abroad() -> None:
+    text = ("Ghana's ambassador toured Zhejiang province this week and visited a museum in "
+            "Hangzhou. He said Ghana would build on Chinese experience to run its port.")
+    labels = classify(text)
+    assert labels.sectors == []
+    assert labels.relevant is False
+
+
+def test_a_chinese_company_and_a_china_expo_are_evidence_together() -> None:
+    text = ("Lao ministers toured the China-ASEAN Expo in Nanning on Friday, where a "
+            "Chinese contractor presented its plans for a hospital in Vientiane.")
+    assert classify(text).relevant is True
+
+
+def test_the_sector_of_a_chinese_investment_may_come_in_the_next_sentence() -> None:
+    text = ("China's Zijin Mining plans to invest 800 million dollars in Serbia this year. "
+            "It will expand two open-pit copper mines near Bor.")
+    labels = classify(text)
+    assert labels.relevant is True
+    assert "mining" in labels.sectors
+
+
+def test_the_chinese_actor_and_the_country_may_come_in_different_sentences() -> None:
+    text = ("A fruit company will build cold stores for apples in Kazakhstan. Its deputy "
+            "manager said the Chinese company would invest 30 million yuan.")
+    assert classify(text).relevant is True
+
+
+def test_a_taiwan_company_abroad_is_no_belt_and_road_cooperation() -> None:
+    text = ("A Taiwan chipmaker signed a deal to build a second plant in Kumamoto, Japan, "
+            "with Japanese subsidies. The plant will supply carmakers in the region.")
+    labels = classify(text)
+    assert [(p.province, p.country) for p in labels.pairings] == [("Taiwan", "JP")]
+    assert labels.relevant is False
