@@ -37,6 +37,8 @@ _AFTER = 40
 _OPENING_NAME = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}),")
 _NAME_AFTER_BASED = re.compile(r"[\s-]*(?:based|headquartered)\s+([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})")
 _WORD = re.compile(r"[^\W\d_]+")
+# A sentence opening with a name: "CNMC already runs ...", "Fiagril buys ...".
+_OPENING_WORD = re.compile(r"\s*([A-Z][\w&-]*[A-Z0-9][\w&-]*|[A-Z][a-z]\w+)(?= [a-z])")
 
 
 class ActorLinker:
@@ -78,11 +80,14 @@ class ActorLinker:
             if starts is None:
                 starts = [m.start for m in entities]
             found: list[Link] = []
+            skipped: list[tuple[int, int]] = []
             for earlier in reversed(spans[max(0, position - self.window) : position]):
                 inside = _inside(entities, starts, earlier)
                 if not any(m.kind == PROVINCE for m in inside):
+                    skipped.append(earlier)
                     continue
-                found = self._link(text, folded, earlier, inside, span, mentions)
+                if not any(_continues_other_actor(text, earlier, inside, s) for s in skipped):
+                    found = self._link(text, folded, earlier, inside, span, mentions)
                 break  # the nearest sentence naming a province is the only candidate
             if not found:
                 found = self._link_later(text, folded,
@@ -107,11 +112,14 @@ class ActorLinker:
             if any(m.kind == COUNTRY for m in places):
                 return []
             opening_end = sentence[0] + self.reference_reach
-            if not folded.startswith(self.later_openings, sentence[0]):
+            # "Ganfeng raised its stake in an Argentine project. Ganfeng, based in
+            # Jiangxi, ...": the actor named again is the actor.
+            renamed = _names_again(text, sentence, span, mentions)
+            if not renamed and not folded.startswith(self.later_openings, sentence[0]):
                 return []
             # "The Xuzhou-based group" refers back; "The Shenzhen-based BYD" names another
             # actor and "the Shanghai-based analyst" none.
-            definite = not folded.startswith(self.reference_openings, sentence[0])
+            definite = not renamed and not folded.startswith(self.reference_openings, sentence[0])
             tied = [m for m in places
                     if m.start < opening_end and self._ties_actor(folded, sentence, m)
                     and not (definite and not self._definite_actor(text, folded, m, sentence))]
@@ -185,6 +193,12 @@ class ActorLinker:
         # "A Hubei company", "Anhui cement makers", "山东企业": the actor follows the name.
         return self._has_noun(after, first_words=3)
 
+    def ties_actor_near(self, folded: str, mention: Mention) -> bool:
+        """``_ties_actor`` read in the characters around the mention, for a caller that
+        has no sentence at hand (a tie never reaches beyond them)."""
+        around = (max(0, mention.start - _BEFORE), min(len(folded), mention.end + _AFTER))
+        return self._ties_actor(folded, around, mention)
+
     def _definite_actor(
         self, text: str, folded: str, province: Mention, sentence: tuple[int, int]
     ) -> bool:
@@ -235,6 +249,41 @@ class ActorLinker:
             return []
         after = span[0] + min(found)
         return list(dict.fromkeys(m.value for m in countries if m.start > after))
+
+
+def _names_again(
+    text: str, sentence: tuple[int, int], earlier: tuple[int, int], earlier_mentions: list[Mention]
+) -> bool:
+    """Whether ``sentence`` opens with a name, followed by a comma, that the earlier
+    sentence names before its first country: the same actor, named again."""
+    opener = _OPENING_NAME.match(text, sentence[0], sentence[1])
+    if opener is None:
+        return False
+    countries = [m.start for m in earlier_mentions if m.kind == COUNTRY]
+    if not countries:
+        return False
+    return re.search(rf"\b{re.escape(opener.group(1))}\b", text[earlier[0] : countries[0]]) is not None
+
+
+def _continues_other_actor(
+    text: str, earlier: tuple[int, int], earlier_mentions: list[Mention], between: tuple[int, int]
+) -> bool:
+    """Whether a sentence between the actor's and the reference's opens with another
+    actor the earlier sentence names: "... Yunnan Copper ... in which CNMC takes 60
+    percent. CNMC already runs a mine in Zambia. It also plans a project in Myanmar":
+    "it" is CNMC, the subject the story went on with."""
+    opener = _OPENING_WORD.match(text, between[0], between[1])
+    if opener is None:
+        return False
+    name = opener.group(1)
+    places = [(m.start, m.end) for m in earlier_mentions if m.kind in (PROVINCE, COUNTRY)]
+    for found in re.finditer(rf"\b{re.escape(name)}\b", text[earlier[0] : earlier[1]]):
+        start = earlier[0] + found.start()
+        # Capitalised inside the sentence, it is a name ("The" only opens one), and
+        # another actor's, not a word of a place's own name ("Zambia's").
+        if start > earlier[0] and not any(low <= start <= high for low, high in places):
+            return True
+    return False
 
 
 def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:

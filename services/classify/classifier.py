@@ -80,6 +80,8 @@ class Classifier:
             # A railway named as a freight train's route is logistics, not railway building.
             sector_mentions = [routes.get(id(m), m) for m in sector_mentions]
             entities = [routes.get(id(m), m) for m in entities]
+        # The capital named bare is where national things happen, no party to a link.
+        entities = self._parties(document, folded, entities)
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}
@@ -129,6 +131,17 @@ class Classifier:
             pairings=pairings,
             classifier_version=CLASSIFIER_VERSION,
         )
+
+    def _parties(self, document: str, folded: str, entities: list[Mention]) -> list[Mention]:
+        """``entities`` less the capital's mentions that name no party: the city counts
+        when the words next to it make it the city, or tie an actor to it ("a Beijing
+        company", "firms based in Beijing")."""
+        dropped = [
+            m for m in entities
+            if self.disambiguator.capital_not_party(folded, m)
+            and not self.actors.ties_actor_near(folded, m)
+        ]
+        return _without(entities, dropped) if dropped else entities
 
     def _candidates(
         self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],

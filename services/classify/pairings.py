@@ -97,6 +97,9 @@ _DATELINE = re.compile(
     r"|(?P<dash>-{1,2}|:)\s)"
 )
 
+# The rest of a company's name after the province opening it: " Hesheng Holdings".
+_NAME_REST = re.compile(rf" [A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){{0,{_MAX_NAME_WORDS - 1}}}")
+
 # Words of a list, once "'s" is dropped: what lies between spaces and ",/()-&".
 _LIST_WORD = re.compile(r"[^\s,/()\-&]+")
 
@@ -129,6 +132,7 @@ class PairingExtractor:
                 lists.setdefault(phrase, []).append(which)
         self._marker_lists = [tuple(which_lists) for which_lists in lists.values()]
         self._markers_automaton = Automaton(list(lists), ahocorasick_rs.MatchKind.Standard)
+        self.company_chain_joiners = frozenset(grammar["company_chain_joiners"])
         self._gap_cache: dict[str, bool] = {}
 
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
@@ -216,11 +220,41 @@ class PairingExtractor:
                     continue
                 named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
                 start, end = span
-                for province in province_group.mentions:
+                parties = self._company_chain(text, folded, provinces, province_group)
+                for province in (m for group in parties for m in group.mentions):
                     for country in country_group.mentions:
                         links.append(Link(province.value, country.value, named, start, end))
                 break
         return links
+
+    def _company_chain(
+        self, text: str, folded: str, provinces: list[_Group], linked: _Group
+    ) -> list[_Group]:
+        """The linked province group with the province groups chained to it by company
+        names: "Sichuan Lomon Corporation and Dalian Hesheng Holdings are considering
+        projects in Almaty", "Fujian Hengwang Investment, part of Jiangsu Coastal Steel
+        Group, invests in Shymkent". Each name opens with its province, and the two are
+        coordinated or the second is the first's parent in apposition: the companies act
+        together, so the link is each one's."""
+        index = provinces.index(linked)
+        chain = [linked]
+        for step in (-1, 1):
+            current = index
+            while 0 <= current + step < len(provinces):
+                first, second = sorted((provinces[current], provinces[current + step]),
+                                       key=lambda group: group.start)
+                if not (_opens_name(text, first.end) and _opens_name(text, second.end)
+                        and self._chain_gap(text, folded, first.end, second.start)):
+                    break
+                current += step
+                chain.append(provinces[current])
+        return chain
+
+    def _chain_gap(self, text: str, folded: str, low: int, high: int) -> bool:
+        """Whether ``text[low:high]`` finishes a company's name and joins the next one:
+        " Lomon Corporation and ", " Hengwang Investment Company, part of "."""
+        name = _NAME_REST.match(text, low, high)
+        return name is not None and folded[name.end() : high] in self.company_chain_joiners
 
     def _groups(
         self, folded: str, span: tuple[int, int], mentions: list[Mention], dateline_end: int,
@@ -467,6 +501,11 @@ def _names_company(gap: str) -> bool:
     by the province ("Shandong| Haohua Tire|, which"): a few capitalised words."""
     words = gap.split()
     return 0 < len(words) <= _MAX_NAME_WORDS and all(word[:1].isupper() for word in words)
+
+
+def _opens_name(text: str, end: int) -> bool:
+    """Whether a capitalised word follows the place ending at ``end`` ("Dalian| Hesheng")."""
+    return text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
 
 
 def _dateline_end(text: str, folded: str, span: tuple[int, int], mentions: list[Mention]) -> int:

@@ -1,0 +1,116 @@
+"""What joins a province and a country in real reporting, and what only seems to.
+
+The capital named bare is where national things happen; companies whose names open with
+provinces act together when coordinated or owned one by the other; a place in parentheses
+after a company is its short name; a story that moves on to another company takes "it"
+with it; a company named again is the same actor. Each passage is written for its test;
+none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+from services.common.contracts import Labels
+
+
+def _pairs(labels: Labels) -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in labels.pairings}
+
+
+# The capital as the seat of the central government
+
+
+def test_a_state_visit_to_the_capital_links_no_province() -> None:
+    text = ("The two governments will sign a gas supply agreement when the Turkmen president "
+            "visits Beijing next month, officials said.")
+    labels = classify(text)
+    assert labels.pairings == []
+    assert "Beijing" in labels.provinces  # still the place the visit goes to
+
+
+def test_a_grant_from_the_capital_links_no_province() -> None:
+    text = ("A new terminal at the port of Chittagong in Bangladesh is being built with a "
+            "grant from Beijing, the shipping ministry said.")
+    assert classify(text).pairings == []
+
+
+def test_the_beijing_municipal_government_is_a_party() -> None:
+    text = ("The Beijing municipal government signed an agreement with Hungary to build a "
+            "logistics centre near Budapest.")
+    assert _pairs(classify(text)) == {("Beijing", "HU")}
+
+
+def test_a_company_based_in_beijing_is_a_party() -> None:
+    text = "A Beijing-based solar firm signed a contract with Egypt to build a 200 MW plant."
+    assert _pairs(classify(text)) == {("Beijing", "EG")}
+
+
+# Companies acting together
+
+
+def test_coordinated_companies_from_two_provinces_both_link() -> None:
+    text = ("Shandong Lubei Group and Hubei Xingfa Chemicals signed an agreement with "
+            "Uzbekistan to build a fertiliser plant in Navoi.")
+    assert _pairs(classify(text)) == {("Shandong", "UZ"), ("Hubei", "UZ")}
+
+
+def test_a_parent_company_in_apposition_links_too() -> None:
+    text = ("Ethiopia signed a contract with Zhejiang Hengyi Textiles, part of the Jiangsu "
+            "Dongfang Group, to build a cotton mill in Hawassa.")
+    assert _pairs(classify(text)) == {("Zhejiang", "ET"), ("Jiangsu", "ET")}
+
+
+def test_a_province_listed_apart_from_the_company_is_not_chained() -> None:
+    # The second province is where the company makes its goods at home, not a second
+    # company: no name follows it.
+    text = ("Henan Tianrui Cement signed a contract with Mozambique to build a plant in "
+            "Maputo, its second abroad after one in Zambia.")
+    labels = classify(text)
+    assert ("Henan", "MZ") in _pairs(labels)
+
+
+# A company's short name in parentheses
+
+
+def test_a_short_name_in_parentheses_is_no_city() -> None:
+    text = ("Hebei Iron and Steel (Hegang) has agreed to buy a steel mill in Serbia for "
+            "52 million dollars.")
+    labels = classify(text)
+    assert "Heilongjiang" not in labels.provinces
+    assert _pairs(labels) == {("Hebei", "RS")}
+
+
+def test_a_province_in_parentheses_inside_a_name_still_counts() -> None:
+    text = "Prinx Chengshan (Shandong) Tire will build a tyre plant in Malaysia."
+    assert _pairs(classify(text)) == {("Shandong", "MY")}
+
+
+def test_an_airline_of_a_province_is_its_party() -> None:
+    text = "Sichuan Airlines signed an agreement with Egypt to open a Chengdu-Cairo route."
+    labels = classify(text)
+    assert "Sichuan" in labels.provinces
+    assert ("Sichuan", "EG") in _pairs(labels)
+
+
+# Who "it" is
+
+
+def test_it_after_another_company_took_the_story_is_not_the_first_company() -> None:
+    text = ("Tongling Nonferrous Metals of Anhui and CMOC agreed to build a copper smelter "
+            "in Zambia, in which CMOC takes 70 percent. CMOC already runs a cobalt mine in "
+            "Congo. It also plans a nickel project in Indonesia.")
+    pairs = _pairs(classify(text))
+    assert ("Anhui", "ID") not in pairs
+
+
+def test_a_company_named_again_is_the_same_actor() -> None:
+    text = ("Tianqi Lithium said it had completed a deal raising its stake in a lithium "
+            "project in Chile. Tianqi, based in Chengdu in Sichuan province, supplies "
+            "battery makers.")
+    assert _pairs(classify(text)) == {("Sichuan", "CL")}
+
+
+def test_another_company_named_later_is_not_the_actor() -> None:
+    text = ("Tianqi Lithium said it had completed a deal raising its stake in a lithium "
+            "project in Chile. Ganfeng, based in Xinyu in Jiangxi province, is its rival.")
+    assert _pairs(classify(text)) == set()
