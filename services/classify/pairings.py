@@ -60,6 +60,8 @@ _MAX_LIST_GAP = 30
 _MAX_TRANSIT_WORDS = 3
 # How far after a province the verb of an event held there ("在乌鲁木齐举行") may stand.
 _VENUE_NEXT_REACH = 16
+# How far after a province a statistic_next phrase ("'s imports and exports") may end.
+_STATISTIC_REACH = 28
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
 # How far before a colon a word announcing a list of partners may stand.
@@ -88,11 +90,13 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 
 # What follows the place of a dateline opening a sentence, in folded text (dashes are
 # "-"): "BEIJING (Reuters) - ...", "URUMQI, Xinjiang (Xinhua) -- ...", "LANZHOU - ...",
+# "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) - ...",
 # "KUALA LUMPUR: ...". A parenthesis followed by "and" or a comma is an aside ("Gansu
 # (China) and ..."), and a bare dash or colon counts only after a place written in
 # capitals (see _dateline_end).
 _DATELINE = re.compile(
-    r"(?:,[^,.()\n-]{1,30})?\s*(?:"
+    # A report filed from two places: "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) -".
+    r"(?:,[^,.()\n/-]{1,30})?(?:/[^,.()\n/-]{1,30}(?:,[^,.()\n/-]{1,30})?)?\s*(?:"
     r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
     r"|(?P<dash>-{1,2}|:)\s)"
 )
@@ -112,6 +116,7 @@ class PairingExtractor:
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
+        self.statistic_next = PhraseSet(grammar["statistic_next"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
@@ -405,9 +410,15 @@ class PairingExtractor:
                     group.non_link = 0
                 # "on Singapore's example": a place held up as a model is no party.
                 if not group.non_link:
-                    group.non_link = self.non_link_next.longest_prefix(
-                        folded[group.end : min(span[1], group.end + _NEXT_REACH)]
-                    )
+                    after = folded[group.end : min(span[1], group.end + _STATISTIC_REACH)]
+                    group.non_link = self.non_link_next.longest_prefix(after[:_NEXT_REACH])
+                    # "Sichuan's trade with ... rose 20 percent, with Vietnam its largest
+                    # partner": the sentence gives a figure of the province, no link; but
+                    # the trade through a crossing is the link it makes.
+                    if not group.non_link and self.statistic_next.longest_prefix(after) and not (
+                        self.crossing_cues.found_in(folded[span[0] : span[1]])
+                    ):
+                        group.non_link = 1
             if group.non_link:
                 return None
         clause_start, clause_end = span
