@@ -114,3 +114,24 @@ def test_another_company_named_later_is_not_the_actor() -> None:
     text = ("Tianqi Lithium said it had completed a deal raising its stake in a lithium "
             "project in Chile. Ganfeng, based in Xinyu in Jiangxi province, is its rival.")
     assert _pairs(classify(text)) == set()
+
+
+# Datelines and statistics
+
+
+def test_a_report_filed_from_two_places_names_no_party() -> None:
+    text = ("NANJING, China/ALMATY, Kazakhstan (Reuters) - A glass factory built by a Turkish "
+            "group opened in Kazakhstan on Monday, officials said.")
+    assert classify(text).pairings == []
+
+
+def test_a_province_trade_figure_is_no_link() -> None:
+    text = ("Yunnan's trade with Belt and Road countries rose 18 percent in the first half, "
+            "with Myanmar its largest partner, customs said.")
+    assert classify(text).pairings == []
+
+
+def test_trade_through_a_crossing_still_links() -> None:
+    text = ("Xinjiang's exports to Kazakhstan through the Khorgos land port rose 9 percent "
+            "in the first quarter.")
+    assert _pairs(classify(text)) == {("Xinjiang", "KZ")}
