@@ -213,13 +213,15 @@ class PairingExtractor:
                     before = group
                 if after is None and group.start >= country_group.end:
                     after = group
-            for province_group in (before, after):
+            subject = provinces[0] if _opens_subject_name(text, span, provinces[0]) else None
+            for province_group in (before, after, subject):
                 if province_group is None:
                     continue
                 if markers is None:
                     markers = self._markers(folded, span)
                 clause = self._clause(
-                    text, folded, span, province_group, country_group, markers, cues
+                    text, folded, span, province_group, country_group, markers, cues,
+                    subject=province_group is subject,
                 )
                 if clause is None:
                     continue
@@ -368,9 +370,17 @@ class PairingExtractor:
         country_group: _Group,
         markers: _Markers,
         cues: list[Mention],
+        subject: bool = False,
     ) -> tuple[int, int] | None:
-        """The clause holding both groups and a cooperation cue, or None if unlinked."""
+        """The clause holding both groups and a cooperation cue, or None if unlinked.
+        A ``subject`` group opens the sentence's subject, a company's name: the
+        sentence's later parts ("..., and one in Mozambique") still tell what it does."""
         breaks, gap_breaks, relative_clauses = markers
+        if subject:
+            # Only a new subject after the break ("..., and Sailun Jinyu has built")
+            # ends what the opening company does.
+            gap_breaks = [(start, end) for start, end in gap_breaks if text[end : end + 1].isupper()]
+            relative_clauses = []
         if province_group.start <= country_group.start:
             first, second = province_group, country_group
         else:
@@ -512,6 +522,13 @@ def _names_company(gap: str) -> bool:
     by the province ("Shandong| Haohua Tire|, which"): a few capitalised words."""
     words = gap.split()
     return 0 < len(words) <= _MAX_NAME_WORDS and all(word[:1].isupper() for word in words)
+
+
+def _opens_subject_name(text: str, span: tuple[int, int], group: _Group) -> bool:
+    """Whether the sentence opens with the group's province opening a company's name:
+    "Henan Tongli Cement plans ...", the sentence's subject."""
+    return (group.start == span[0] and len(group.mentions) == 1
+            and _NAME_REST.match(text, group.end, span[1]) is not None)
 
 
 def _opens_name(text: str, end: int) -> bool:

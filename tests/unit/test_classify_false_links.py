@@ -135,3 +135,18 @@ def test_trade_through_a_crossing_still_links() -> None:
     text = ("Xinjiang's exports to Kazakhstan through the Khorgos land port rose 9 percent "
             "in the first quarter.")
     assert _pairs(classify(text)) == {("Xinjiang", "KZ")}
+
+
+# What the company opening a sentence does
+
+
+def test_the_opening_company_links_to_every_place_of_its_predicate() -> None:
+    text = ("Anhui Conch Cement signed contracts for two new kilns, one in Wuhu, Anhui "
+            "province, and one in Laos.")
+    assert _pairs(classify(text)) == {("Anhui", "LA")}
+
+
+def test_another_company_after_and_is_not_the_opening_one() -> None:
+    text = ("Shandong Linglong Tire opened a plant in Serbia last year, and Sailun Jinyu has "
+            "built factories in Thailand and Vietnam.")
+    assert _pairs(classify(text)) == {("Shandong", "RS")}
