@@ -117,6 +117,8 @@ class PairingExtractor:
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
         self.statistic_next = PhraseSet(grammar["statistic_next"])
+        self.comparison_openings = frozenset(grammar["comparison_openings"])
+        self.tie_alone = Substrings(grammar["actors"]["tie_previous_alone"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
@@ -386,6 +388,10 @@ class PairingExtractor:
         else:
             first, second = country_group, province_group
         low, high = first.end, second.start
+        # "... a deal with Pakistan, and Xinjiang will benefit": a comma and "and" join
+        # two clauses, not a province and a country listed as one party.
+        if folded[low:high] == ", and ":
+            return None
         if not self._only_group_words(folded[low:high]):
             for start, end in breaks:
                 if low <= start and end <= high:
@@ -402,10 +408,17 @@ class PairingExtractor:
                 if (low <= start and end <= high and "," not in folded[end:high]
                         and not (first is province_group and _names_company(text[low:start]))):
                     return None
+        if self._in_aside(folded, span, province_group, country_group, relative_clauses):
+            return None
         for group in (first, second):
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
                 group.non_link = self.non_link_previous.longest_suffix(before)
+                # "Like Guangdong, Vietnam ...": the sentence compares the two.
+                if not group.non_link and (
+                    folded[span[0] : group.start].strip() in self.comparison_openings
+                ):
+                    group.non_link = group.start - span[0]
                 # "a plant near Almaty": a project near a foreign city is in its country
                 # ("Heihe, near Blagoveshchensk" only tells where Heihe lies).
                 if (group.non_link and group.kind == COUNTRY
@@ -441,6 +454,27 @@ class PairingExtractor:
             if clause_start <= cue.start and cue.end <= clause_end:
                 return clause_start, clause_end
         return None
+
+    def _in_aside(
+        self, folded: str, span: tuple[int, int], province_group: _Group, country_group: _Group,
+        relative_clauses: list[tuple[int, int]],
+    ) -> bool:
+        """Whether the province lies in a relative clause that the country lies outside:
+        "State Grid, which has a large base in Jiangsu, bought a utility in Brazil". The
+        clause tells something else about another actor; unless it ties that actor to
+        the province ("Sany, which is based in Hunan, ..."), the province is no party."""
+        for start, end in relative_clauses:
+            if start >= province_group.start:
+                break
+            close = folded.find(",", end, span[1])
+            close = span[1] if close < 0 else close
+            if not province_group.end <= close:
+                continue
+            if start < country_group.start < close:
+                return False
+            before = folded[max(span[0], province_group.start - 40) : province_group.start]
+            return not self.tie_alone.found_in(before)
+        return False
 
     def _opens_partner_list(self, folded: str, span: tuple[int, int], start: int, end: int) -> bool:
         """Whether a colon opens a list of the partners its clause names: "six of its

@@ -150,3 +150,42 @@ def test_another_company_after_and_is_not_the_opening_one() -> None:
     text = ("Shandong Linglong Tire opened a plant in Serbia last year, and Sailun Jinyu has "
             "built factories in Thailand and Vietnam.")
     assert _pairs(classify(text)) == {("Shandong", "RS")}
+
+
+# Comparisons, asides and joined clauses
+
+
+def test_a_comparison_opening_the_sentence_is_no_link() -> None:
+    text = "Like Guangdong, Vietnam has become a hub for electronics investment and exports."
+    assert classify(text).pairings == []
+
+
+def test_a_comparison_in_apposition_is_no_link() -> None:
+    text = "Yunnan, like Laos, depends on hydropower and signed new power deals last year."
+    assert classify(text).pairings == []
+
+
+def test_countries_given_as_examples_of_partners_still_link() -> None:
+    text = "Countries like Vietnam and Laos signed power deals with Yunnan last year."
+    assert _pairs(classify(text)) == {("Yunnan", "VN"), ("Yunnan", "LA")}
+
+
+def test_a_national_leader_inspection_tour_of_a_province_is_no_link() -> None:
+    text = ("On an inspection tour of Guangxi, President Xi Jinping called for closer "
+            "cooperation with Vietnam.")
+    assert classify(text).pairings == []
+
+
+def test_a_province_in_an_aside_about_another_company_is_no_party() -> None:
+    text = "State Grid, which has a large base in Jiangsu, bought a power utility in Brazil."
+    assert classify(text).pairings == []
+
+
+def test_an_aside_that_ties_the_company_to_the_province_links() -> None:
+    text = "Sany, which is based in Hunan, signed a contract with Brazil for 300 excavators."
+    assert _pairs(classify(text)) == {("Hunan", "BR")}
+
+
+def test_a_comma_and_joins_two_clauses_not_two_parties() -> None:
+    text = "China signed a railway deal with Pakistan, and Xinjiang will benefit from it."
+    assert classify(text).pairings == []
