@@ -189,3 +189,8 @@ def test_an_aside_that_ties_the_company_to_the_province_links() -> None:
 def test_a_comma_and_joins_two_clauses_not_two_parties() -> None:
     text = "China signed a railway deal with Pakistan, and Xinjiang will benefit from it."
     assert classify(text).pairings == []
+
+
+def test_a_person_born_in_a_province_is_no_party() -> None:
+    text = "A Chongqing-born entrepreneur opened a noodle factory in Paris, France."
+    assert classify(text).pairings == []
