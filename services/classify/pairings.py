@@ -101,6 +101,9 @@ _DATELINE = re.compile(
     r"|(?P<dash>-{1,2}|:)\s)"
 )
 
+# "between" (and "the") just before a place: the pair it opens is the link.
+_BETWEEN = re.compile(r"\bbetween (?:the )?$")
+
 # The rest of a company's name after the province opening it: " Hesheng Holdings".
 _NAME_REST = re.compile(rf" [A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){{0,{_MAX_NAME_WORDS - 1}}}")
 
@@ -216,7 +219,13 @@ class PairingExtractor:
                 if after is None and group.start >= country_group.end:
                     after = group
             subject = provinces[0] if _opens_subject_name(text, span, provinces[0]) else None
-            for province_group in (before, after, subject):
+            order = (before, after, subject)
+            # "between Tashkent region and Chongqing": the pair "between" opens.
+            if after is not None and _BETWEEN.search(
+                folded, max(span[0], country_group.start - 12), country_group.start
+            ):
+                order = (after, before, subject)
+            for province_group in order:
                 if province_group is None:
                     continue
                 if markers is None:

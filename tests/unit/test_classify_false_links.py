@@ -194,3 +194,9 @@ def test_a_comma_and_joins_two_clauses_not_two_parties() -> None:
 def test_a_person_born_in_a_province_is_no_party() -> None:
     text = "A Chongqing-born entrepreneur opened a noodle factory in Paris, France."
     assert classify(text).pairings == []
+
+
+def test_between_pairs_the_two_places_it_opens() -> None:
+    text = ("Partnership agreements were signed between Samarkand region and Shandong "
+            "province, and between Tashkent region and Chongqing.")
+    assert _pairs(classify(text)) == {("Shandong", "UZ"), ("Chongqing", "UZ")}
