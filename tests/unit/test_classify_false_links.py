@@ -198,5 +198,6 @@ def test_a_person_born_in_a_province_is_no_party() -> None:
 
 def test_between_pairs_the_two_places_it_opens() -> None:
     text = ("Partnership agreements were signed between Samarkand region and Shandong "
-            "province, and between Tashkent region and Chongqing.")
-    assert _pairs(classify(text)) == {("Shandong", "UZ"), ("Chongqing", "UZ")}
+            "province, between Tashkent region and Chongqing, and between Bukhara region and "
+            "Yunnan province.")
+    assert _pairs(classify(text)) == {("Shandong", "UZ"), ("Chongqing", "UZ"), ("Yunnan", "UZ")}
