@@ -136,9 +136,10 @@ class Classifier:
         """``entities`` less the capital's mentions that name no party: the city counts
         when the words next to it make it the city, or tie an actor to it ("a Beijing
         company", "firms based in Beijing")."""
+        capitals = self.disambiguator.metonym_names
         dropped = [
             m for m in entities
-            if self.disambiguator.capital_not_party(folded, m)
+            if m.value in capitals and self.disambiguator.capital_not_party(folded, m)
             and not self.actors.ties_actor_near(folded, m)
         ]
         return _without(entities, dropped) if dropped else entities

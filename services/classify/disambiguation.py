@@ -147,6 +147,8 @@ class Disambiguator:
         self.metonyms = {
             name: _Metonym(spec) for name, spec in context["metonyms"].items() if name != "about"
         }
+        # The names of those (gazetteer values): a cheap first test for each mention.
+        self.metonym_names = frozenset(self.metonyms)
         self.sense_rules = [_SenseRule(spec) for spec in context["sense_rules"]]
         self.organisation_words = frozenset(context["organisation_words"])
         self.short_name_after = frozenset(context["short_name_after"])

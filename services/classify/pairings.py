@@ -254,6 +254,8 @@ class PairingExtractor:
         Group, invests in Shymkent". Each name opens with its province, and the two are
         coordinated or the second is the first's parent in apposition: the companies act
         together, so the link is each one's."""
+        if len(provinces) == 1:
+            return provinces
         index = provinces.index(linked)
         chain = [linked]
         for step in (-1, 1):
