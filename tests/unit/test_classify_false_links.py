@@ -201,3 +201,31 @@ def test_between_pairs_the_two_places_it_opens() -> None:
             "province, between Tashkent region and Chongqing, and between Bukhara region and "
             "Yunnan province.")
     assert _pairs(classify(text)) == {("Shandong", "UZ"), ("Chongqing", "UZ"), ("Yunnan", "UZ")}
+
+
+# The same company named again across sentences
+
+
+def test_a_company_named_again_with_its_base_later_links() -> None:
+    text = ("Battery maker Gotion will open a cathode plant in Morocco. The plant will be its "
+            "second in Africa. Gotion was founded in 2006 and is based in Hefei.")
+    assert _pairs(classify(text)) == {("Anhui", "MA")}
+
+
+def test_based_in_the_province_then_the_name_links() -> None:
+    text = ("Excavator maker XCMG signed a memorandum with Chile to build an assembly plant "
+            "near Santiago. It would be the company's second plant abroad, after one in "
+            "Brazil. Based in Xuzhou in Jiangsu province, XCMG exports to 180 countries.")
+    assert _pairs(classify(text)) == {("Jiangsu", "CL"), ("Jiangsu", "BR")}
+
+
+def test_based_in_the_province_then_another_name_is_no_link() -> None:
+    text = ("Excavator maker XCMG signed a memorandum with Chile to build an assembly plant "
+            "near Santiago. Based in Changsha in Hunan province, Sany makes concrete pumps.")
+    assert _pairs(classify(text)) == set()
+
+
+def test_a_province_opening_a_company_name_ties_it_for_the_next_sentence() -> None:
+    text = ("Changsha Zoomlion Heavy Industry plans new production bases abroad, its manager "
+            "said. Zoomlion bought Italy's concrete machinery maker CIFA in 2008.")
+    assert _pairs(classify(text)) == {("Hunan", "IT")}
