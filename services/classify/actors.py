@@ -38,6 +38,11 @@ _OPENING_NAME = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}),")
 _NAME_AFTER_BASED = re.compile(r"[\s-]*(?:based|headquartered)\s+([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})")
 _WORD = re.compile(r"[^\W\d_]+")
 # A sentence opening with a name: "CNMC already runs ...", "Fiagril buys ...".
+# The words of a short opening before a sentence's subject: "since 2007 ", "last year, ".
+_OPENING_TOKEN = re.compile(r"[\w-]+,? ")
+_OPENING_WORDS = 3
+# How many words after "the" may lead to the actor noun of a definite description.
+_DESCRIPTION_WORDS = 5
 # The words of a company's name after the province opening it: " Zoomlion Heavy Industry".
 _NAME_WORDS = re.compile(r"(?: [A-Z][\w&.-]*){1,4}")
 _OPENING_WORD = re.compile(r"\s*([A-Z][\w&-]*[A-Z0-9][\w&-]*|[A-Z][a-z]\w+)(?= [a-z])")
@@ -285,13 +290,31 @@ class ActorLinker:
         following = _NAME_WORDS.match(text, province.end, sentence[1])
         return following.group().split()[0] if following is not None else ""
 
+    def _refers_after_opening(self, reach: str) -> bool:
+        """Whether the sentence's subject refers back after a short opening: "since 2007
+        it has built ...", "last year, it signed ...", or a definite description whose
+        head is an actor ("the world's biggest maker of cranes has signed ...")."""
+        position = 0
+        for _ in range(_OPENING_WORDS):
+            word = _OPENING_TOKEN.match(reach, position)
+            if word is None:
+                break
+            position = word.end()
+            if reach.startswith(self.reference_openings, position):
+                return True
+        if not reach.startswith("the "):
+            return False
+        words = _WORD.findall(reach[4:])[:_DESCRIPTION_WORDS]
+        return any(word in self.nouns for word in words)
+
     def _referred_countries(
         self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention], name: str
     ) -> list[str]:
         """Countries of a sentence that refers back to the actor before naming them."""
         countries = [m for m in mentions if m.kind == COUNTRY]
         reach = folded[span[0] : min(countries[0].start, span[0] + self.reference_reach)]
-        refers = reach.startswith(self.reference_openings) or self._any_reference.found_in(reach)
+        refers = (reach.startswith(self.reference_openings) or self._any_reference.found_in(reach)
+                  or self._refers_after_opening(reach))
         if not refers and name:
             refers = name in text[span[0] : countries[0].start]
         if refers:

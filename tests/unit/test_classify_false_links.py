@@ -229,3 +229,21 @@ def test_a_province_opening_a_company_name_ties_it_for_the_next_sentence() -> No
     text = ("Changsha Zoomlion Heavy Industry plans new production bases abroad, its manager "
             "said. Zoomlion bought Italy's concrete machinery maker CIFA in 2008.")
     assert _pairs(classify(text)) == {("Hunan", "IT")}
+
+
+def test_it_after_a_short_opening_still_refers_back() -> None:
+    text = ("Chongqing Zongshen Power Group said it would invest more abroad. Since 2010 it "
+            "has built motorcycle assembly lines in Vietnam and Nigeria.")
+    assert _pairs(classify(text)) == {("Chongqing", "VN"), ("Chongqing", "NG")}
+
+
+def test_a_definite_description_of_the_company_refers_back() -> None:
+    text = ("Shanghai Zhenhua Port Machinery Company plans a new plant at home. The world's "
+            "biggest maker of dockside cranes has signed a contract to supply cranes to Chile.")
+    assert _pairs(classify(text)) == {("Shanghai", "CL")}
+
+
+def test_a_description_of_someone_else_does_not_refer_back() -> None:
+    text = ("Shanghai Zhenhua Port Machinery Company plans a new plant at home. The "
+            "country's transport minister signed a contract with Chile on new roads.")
+    assert _pairs(classify(text)) == set()
