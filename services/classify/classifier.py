@@ -113,10 +113,12 @@ class Classifier:
             document, folded, sector_mentions, len(prefix), [c.start for c in cooperation])
         for pairing in pairings:
             sectors.update(pairing.sectors)
-        if len(pairings) == 1 and not pairings[0].sectors and sectors:
-            # The one link of an article is what the article is about: when its own
-            # sentences name no sector, the article's sectors are the link's.
-            pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
+        if (pairings and sectors and len({p.province for p in pairings}) == 1
+                and not any(p.sectors for p in pairings)):
+            # The links of an article's one province are what the article is about ("Sany
+            # has manufacturing bases in India, the United States and Brazil"): when their
+            # own sentences name no sector, the article's sectors are theirs.
+            pairings = [p.model_copy(update={"sectors": sorted(sectors)}) for p in pairings]
         score = relevance.score(
             matches.cues,
             has_pairings=bool(pairings),

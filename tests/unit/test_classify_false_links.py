@@ -247,3 +247,23 @@ def test_a_description_of_someone_else_does_not_refer_back() -> None:
     text = ("Shanghai Zhenhua Port Machinery Company plans a new plant at home. The "
             "country's transport minister signed a contract with Chile on new roads.")
     assert _pairs(classify(text)) == set()
+
+
+# Sectors of a province's links that their own sentences do not name
+
+
+def test_the_links_of_the_one_province_take_the_articles_sectors() -> None:
+    text = ("Excavator and crane maker Sany Heavy Industry reported record sales of "
+            "construction machinery. Headquartered in Hunan province, Sany has manufacturing "
+            "bases in India, the United States and Brazil.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Hunan", "IN"), ("Hunan", "US"), ("Hunan", "BR")}
+    assert all(p.sectors == ["construction-machinery"] for p in labels.pairings)
+
+
+def test_links_of_two_provinces_do_not_take_the_articles_sectors() -> None:
+    text = ("Excavator makers reported record sales of construction machinery. Hunan signed a "
+            "cooperation agreement with India, and Jiangsu one with Brazil.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Hunan", "IN"), ("Jiangsu", "BR")}
+    assert all(p.sectors == [] for p in labels.pairings)
