@@ -267,3 +267,9 @@ def test_links_of_two_provinces_do_not_take_the_articles_sectors() -> None:
     labels = classify(text)
     assert _pairs(labels) == {("Hunan", "IN"), ("Jiangsu", "BR")}
     assert all(p.sectors == [] for p in labels.pairings)
+
+
+def test_a_stock_market_where_shares_trade_is_no_party() -> None:
+    text = ("Shares of China Tianying rose 6 percent in Hong Kong on reports that it will "
+            "buy a waste-to-energy plant in Poland.")
+    assert classify(text).pairings == []
