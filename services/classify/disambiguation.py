@@ -169,6 +169,7 @@ class Disambiguator:
     def apply(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions that name a place, with shared names resolved to one country."""
         drop: set[int] = set()
+        short_names: set[str] = set()
         shared = False
         currency_starts = self.currency_starts
         for index, mention in enumerate(mentions):
@@ -182,21 +183,28 @@ class Disambiguator:
             # (" Times") or a currency ("$", " dollars"): test that before any pattern runs.
             end = mention.end
             following = folded[end : end + 2]
-            if ((
+            if (
                 following in currency_starts
                 or following[:1] in currency_starts
                 or (text[end : end + 1] == " " and "A" <= text[end + 1 : end + 2] <= "Z")
             ) and (
                 self._inside_organisation_name(text, mention)
                 or self.currency_next.match(folded, end)
-            )) or (text[mention.start - 1 : mention.start] == "(" and self._short_name(text, mention)):
+            ):
                 drop.add(index)
+            elif text[mention.start - 1 : mention.start] == "(" and self._short_name(text, mention):
+                drop.add(index)
+                short_names.add(text[mention.start : mention.end])
             elif kind == PROVINCE and mention.value in self.metonyms:
                 neighbours = mentions[max(0, index - 1) : index + 2]
                 if self.metonyms[mention.value].is_government(folded, mention, neighbours):
                     drop.add(index)
             elif entry.role == "demonyms" and self._not_the_country(folded, mention):
                 drop.add(index)
+        if short_names:
+            # A company's short name, once given, names the company wherever it recurs:
+            # "Hebei Iron and Steel (Hegang) ... Hegang will keep all workers".
+            drop.update(i for i, m in enumerate(mentions) if text[m.start : m.end] in short_names)
         for rule in self.sense_rules:
             drop |= rule.apply(folded, mentions)
         kept = [m for i, m in enumerate(mentions) if i not in drop] if drop else mentions

@@ -273,3 +273,9 @@ def test_a_stock_market_where_shares_trade_is_no_party() -> None:
     text = ("Shares of China Tianying rose 6 percent in Hong Kong on reports that it will "
             "buy a waste-to-energy plant in Poland.")
     assert classify(text).pairings == []
+
+
+def test_a_short_name_given_once_is_no_city_where_it_recurs() -> None:
+    text = ("Hebei Iron and Steel (Hegang) has agreed to buy a steel mill in Serbia. Hegang "
+            "will keep all 5,000 workers.")
+    assert classify(text).provinces == ["Hebei"]
