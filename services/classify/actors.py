@@ -41,6 +41,15 @@ _AFTER = 40
 _OPENING_NAME = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}),")
 _NAME_AFTER_BASED = re.compile(r"[\s-]*(?:based|headquartered)\s+([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})")
 _WORD = re.compile(r"[^\W\d_]+")
+# A sentence opening with a name: "CNMC already runs ...", "Fiagril buys ...".
+# The words of a short opening before a sentence's subject: "since 2007 ", "last year, ".
+_OPENING_TOKEN = re.compile(r"[\w-]+,? ")
+_OPENING_WORDS = 3
+# How many words after "the" may lead to the actor noun of a definite description.
+_DESCRIPTION_WORDS = 5
+# The words of a company's name after the province opening it: " Zoomlion Heavy Industry".
+_NAME_WORDS = re.compile(r"(?: [A-Z][\w&.-]*){1,4}")
+_OPENING_WORD = re.compile(r"\s*([A-Z][\w&-]*[A-Z0-9][\w&-]*|[A-Z][a-z]\w+)(?= [a-z])")
 
 
 class ActorLinker:
@@ -52,6 +61,8 @@ class ActorLinker:
         self.tie_previous = PhraseSet(spec["tie_previous"])
         self.tie_previous_alone = Substrings(spec["tie_previous_alone"])
         self.tie_next = tuple(spec["tie_next"])
+        self.company_name_words = frozenset(spec["company_name_words"])
+        self.based_openings = tuple(spec["based_openings"])
         self.reference_openings = tuple(spec["reference_openings"])
         self.references: list[str] = spec["references"]
         self._any_reference = Substrings(self.references)
@@ -90,22 +101,28 @@ class ActorLinker:
             if starts is None:
                 starts = [m.start for m in entities]
             found: list[Link] = []
+            skipped: list[tuple[int, int]] = []
             for earlier in reversed(spans[max(0, position - self.window) : position]):
                 inside = _inside(entities, starts, earlier)
                 if not any(m.kind == PROVINCE for m in inside):
+                    skipped.append(earlier)
                     continue
-                found = self._link(text, folded, earlier, inside, span, mentions)
+                if not any(_continues_other_actor(text, earlier, inside, s) for s in skipped):
+                    found = self._link(text, folded, earlier, inside, span, mentions)
                 break  # the nearest sentence naming a province is the only candidate
             if not found:
+                # The actor's name may stand in the sentence before, which the country
+                # sentence refers back to ("... Sany signed ... It would be its second").
+                name_from = spans[position - 1][0] if position else span[0]
                 found = self._link_later(text, folded,
                                          spans[position + 1 : position + 1 + self.window],
-                                         entities, starts, span, mentions)
+                                         entities, starts, span, mentions, name_from)
             links.extend(found)
         return links
 
     def _link_later(
         self, text: str, folded: str, later: list[tuple[int, int]], entities: list[Mention],
-        starts: list[int], span: tuple[int, int], mentions: list[Mention],
+        starts: list[int], span: tuple[int, int], mentions: list[Mention], name_from: int,
     ) -> list[Link]:
         """The actor's province told after its work abroad: "XCMG opened a plant in Brazil.
         The Xuzhou-based group ranks fifth." The nearest later sentence naming a place must
@@ -117,15 +134,24 @@ class ActorLinker:
             if not places:
                 continue
             if any(m.kind == COUNTRY for m in places):
+                # "It would be the company's second factory, after one in India": the
+                # actor's story goes on; its province may come next.
+                if folded.startswith(self.reference_openings, sentence[0]) and not any(
+                    m.kind == PROVINCE for m in places
+                ):
+                    continue
                 return []
             opening_end = sentence[0] + self.reference_reach
-            if not folded.startswith(self.later_openings, sentence[0]):
+            # "Ganfeng raised its stake in an Argentine project. Ganfeng, based in
+            # Jiangxi, ...": the actor named again is the actor.
+            renamed = self._names_again(text, folded, sentence, name_from, mentions)
+            if not renamed and not folded.startswith(self.later_openings, sentence[0]):
                 return []
             # "The Xuzhou-based group" refers back; "The Shenzhen-based BYD" names another
             # actor and "the Shanghai-based analyst" none.
-            definite = not folded.startswith(self.reference_openings, sentence[0])
+            definite = not renamed and not folded.startswith(self.reference_openings, sentence[0])
             tied = [m for m in places
-                    if m.start < opening_end and self._ties_actor(folded, sentence, m)
+                    if m.start < opening_end and self._ties_actor(folded, sentence, m, text)
                     and not (definite and not self._definite_actor(text, folded, m, sentence))]
             if not tied:
                 return []
@@ -200,7 +226,7 @@ class ActorLinker:
         span: tuple[int, int], mentions: list[Mention],
     ) -> list[Link]:
         tied = [m for m in earlier_mentions
-                if m.kind == PROVINCE and self._ties_actor(folded, earlier, m)]
+                if m.kind == PROVINCE and self._ties_actor(folded, earlier, m, text)]
         if not tied:
             return []
         name = self._actor_name(text, earlier, tied[0])
@@ -214,7 +240,9 @@ class ActorLinker:
             for country in countries
         ]
 
-    def _ties_actor(self, folded: str, sentence: tuple[int, int], mention: Mention) -> bool:
+    def _ties_actor(
+        self, folded: str, sentence: tuple[int, int], mention: Mention, text: str | None = None
+    ) -> bool:
         """Whether the province is where an actor is from: "a shipyard in Zhoushan",
         "Shenzhen-based", "headquartered in Hefei", "a Hubei company"."""
         before = folded[max(sentence[0], mention.start - _BEFORE) : mention.start]
@@ -226,7 +254,49 @@ class ActorLinker:
         if tie and self._has_noun(before[: len(before) - tie], last_words=4):
             return True
         # "A Hubei company", "Anhui cement makers", "山东企业": the actor follows the name.
-        return self._has_noun(after, first_words=3)
+        if self._has_noun(after, first_words=3):
+            return True
+        # "Changsha Zoomlion Heavy Industry" (read in ``text``, for its capitals): the
+        # province opens a company's name.
+        return text is not None and self._opens_company_name(text, mention)
+
+    def _opens_company_name(self, text: str, mention: Mention) -> bool:
+        """Whether a company's name follows the province: of its next capitalised words
+        (four at most), one is a ``company_name_words``."""
+        name = _NAME_WORDS.match(text, mention.end)
+        return name is not None and any(
+            word in self.company_name_words for word in name.group().split()
+        )
+
+    def _names_again(
+        self, text: str, folded: str, sentence: tuple[int, int], name_from: int,
+        mentions: list[Mention],
+    ) -> bool:
+        """Whether ``sentence`` opens with the actor named again: a name that the text
+        from ``name_from`` to the country sentence's first country holds ("Ganfeng, based
+        in Jiangxi, ...", "Sunwoda was founded in 1997 and is based in Shenzhen", "Based
+        in Hunan Province, Sany exports ...")."""
+        countries = [m.start for m in mentions if m.kind == COUNTRY]
+        if not countries:
+            return False
+        opener = None
+        if folded.startswith(self.based_openings, sentence[0]):
+            comma = text.find(", ", sentence[0], sentence[0] + self.reference_reach)
+            if comma > 0:
+                opener = _OPENING_WORD.match(text, comma + 1, sentence[1])
+        else:
+            opener = (_OPENING_NAME.match(text, sentence[0], sentence[1])
+                      or _OPENING_WORD.match(text, sentence[0], sentence[1]))
+        if opener is None:
+            return False
+        pattern = rf"\b{re.escape(opener.group(1))}\b"
+        return re.search(pattern, text[name_from : countries[0]]) is not None
+
+    def ties_actor_near(self, folded: str, mention: Mention) -> bool:
+        """``_ties_actor`` read in the characters around the mention, for a caller that
+        has no sentence at hand (a tie never reaches beyond them)."""
+        around = (max(0, mention.start - _BEFORE), min(len(folded), mention.end + _AFTER))
+        return self._ties_actor(folded, around, mention)
 
     def _definite_actor(
         self, text: str, folded: str, province: Mention, sentence: tuple[int, int]
@@ -257,7 +327,28 @@ class ActorLinker:
         if opening is not None:
             return opening.group(1)
         based = _NAME_AFTER_BASED.match(text, province.end, sentence[1])
-        return based.group(1) if based is not None else ""
+        if based is not None:
+            return based.group(1)
+        # "Changsha Zoomlion Heavy Industry plans ...": the name's word after the province.
+        following = _NAME_WORDS.match(text, province.end, sentence[1])
+        return following.group().split()[0] if following is not None else ""
+
+    def _refers_after_opening(self, reach: str) -> bool:
+        """Whether the sentence's subject refers back after a short opening: "since 2007
+        it has built ...", "last year, it signed ...", or a definite description whose
+        head is an actor ("the world's biggest maker of cranes has signed ...")."""
+        position = 0
+        for _ in range(_OPENING_WORDS):
+            word = _OPENING_TOKEN.match(reach, position)
+            if word is None:
+                break
+            position = word.end()
+            if reach.startswith(self.reference_openings, position):
+                return True
+        if not reach.startswith("the "):
+            return False
+        words = _WORD.findall(reach[4:])[:_DESCRIPTION_WORDS]
+        return any(word in self.nouns for word in words)
 
     def _referred_countries(
         self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention], name: str
@@ -265,7 +356,8 @@ class ActorLinker:
         """Countries of a sentence that refers back to the actor before naming them."""
         countries = [m for m in mentions if m.kind == COUNTRY]
         reach = folded[span[0] : min(countries[0].start, span[0] + self.reference_reach)]
-        refers = reach.startswith(self.reference_openings) or self._any_reference.found_in(reach)
+        refers = (reach.startswith(self.reference_openings) or self._any_reference.found_in(reach)
+                  or self._refers_after_opening(reach))
         if not refers and name:
             refers = name in text[span[0] : countries[0].start]
         if refers:
@@ -278,6 +370,27 @@ class ActorLinker:
             return []
         after = span[0] + min(found)
         return list(dict.fromkeys(m.value for m in countries if m.start > after))
+
+
+def _continues_other_actor(
+    text: str, earlier: tuple[int, int], earlier_mentions: list[Mention], between: tuple[int, int]
+) -> bool:
+    """Whether a sentence between the actor's and the reference's opens with another
+    actor the earlier sentence names: "... Yunnan Copper ... in which CNMC takes 60
+    percent. CNMC already runs a mine in Zambia. It also plans a project in Myanmar":
+    "it" is CNMC, the subject the story went on with."""
+    opener = _OPENING_WORD.match(text, between[0], between[1])
+    if opener is None:
+        return False
+    name = opener.group(1)
+    places = [(m.start, m.end) for m in earlier_mentions if m.kind in (PROVINCE, COUNTRY)]
+    for found in re.finditer(rf"\b{re.escape(name)}\b", text[earlier[0] : earlier[1]]):
+        start = earlier[0] + found.start()
+        # Capitalised inside the sentence, it is a name ("The" only opens one), and
+        # another actor's, not a word of a place's own name ("Zambia's").
+        if start > earlier[0] and not any(low <= start <= high for low, high in places):
+            return True
+    return False
 
 
 def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:

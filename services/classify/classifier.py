@@ -82,6 +82,8 @@ class Classifier:
             # a port named by its name is the port itself.
             sector_mentions = [routes.get(id(m), m) for m in sector_mentions]
             entities = [routes.get(id(m), m) for m in entities]
+        # The capital named bare is where national things happen, no party to a link.
+        entities = self._parties(document, folded, entities)
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}
@@ -111,10 +113,12 @@ class Classifier:
             document, folded, sector_mentions, len(prefix), [c.start for c in cooperation])
         for pairing in pairings:
             sectors.update(pairing.sectors)
-        if len(pairings) == 1 and not pairings[0].sectors and sectors:
-            # The one link of an article is what the article is about: when its own
-            # sentences name no sector, the article's sectors are the link's.
-            pairings[0] = pairings[0].model_copy(update={"sectors": sorted(sectors)})
+        if (pairings and sectors and len({p.province for p in pairings}) == 1
+                and not any(p.sectors for p in pairings)):
+            # The links of an article's one province are what the article is about ("Sany
+            # has manufacturing bases in India, the United States and Brazil"): when their
+            # own sentences name no sector, the article's sectors are theirs.
+            pairings = [p.model_copy(update={"sectors": sorted(sectors)}) for p in pairings]
         # Counted once the article's sectors are known: in an article about no sector, a
         # Chinese actor's dealings abroad are no evidence of capacity cooperation.
         china_abroad = _china_abroad_sentences(
@@ -133,6 +137,18 @@ class Classifier:
             pairings=pairings,
             classifier_version=CLASSIFIER_VERSION,
         )
+
+    def _parties(self, document: str, folded: str, entities: list[Mention]) -> list[Mention]:
+        """``entities`` less the capital's mentions that name no party: the city counts
+        when the words next to it make it the city, or tie an actor to it ("a Beijing
+        company", "firms based in Beijing")."""
+        capitals = self.disambiguator.metonym_names
+        dropped = [
+            m for m in entities
+            if m.value in capitals and self.disambiguator.capital_not_party(folded, m)
+            and not self.actors.ties_actor_near(folded, m)
+        ]
+        return _without(entities, dropped) if dropped else entities
 
     def _candidates(
         self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],

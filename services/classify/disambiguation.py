@@ -81,6 +81,22 @@ class _Metonym:
             return True
         return self._coordinated_with_country(folded, mention, neighbours)
 
+    def names_municipality(self, folded: str, mention: Mention) -> bool:
+        """Whether the words next to the name make it the city itself, not merely the
+        capital where national things happen: "Beijing municipal", "the Beijing-based
+        firms", "Beijing's Daxing district", "北京市"."""
+        if folded[mention.start : mention.end].endswith(tuple(self.place_next_cjk)):
+            return True
+        after = folded[mention.end : mention.end + _WINDOW]
+        if any(after.startswith(word) for word in self.place_next_cjk):
+            return True
+        if after.startswith("-"):
+            return bool(self.place_compounds.longest_prefix(after[1:]))
+        if after.startswith(("'s ", "' ")):
+            after = after[1:]
+        next_word = _words(after, 1)
+        return bool(next_word) and after[:1] == " " and next_word[0] in self.place_words
+
     @staticmethod
     def _coordinated_with_country(folded: str, mention: Mention, neighbours: list[Mention]) -> bool:
         # "Beijing and Washington", "between Moscow and Beijing": two governments.
@@ -131,8 +147,11 @@ class Disambiguator:
         self.metonyms = {
             name: _Metonym(spec) for name, spec in context["metonyms"].items() if name != "about"
         }
+        # The names of those (gazetteer values): a cheap first test for each mention.
+        self.metonym_names = frozenset(self.metonyms)
         self.sense_rules = [_SenseRule(spec) for spec in context["sense_rules"]]
         self.organisation_words = frozenset(context["organisation_words"])
+        self.short_name_after = frozenset(context["short_name_after"])
         # The first two characters of every currency phrase (the whole of a shorter one).
         self.currency_starts = frozenset(phrase[:2] for phrase in context["currency_next"])
         self.currency_next = re.compile(
@@ -150,6 +169,7 @@ class Disambiguator:
     def apply(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions that name a place, with shared names resolved to one country."""
         drop: set[int] = set()
+        short_names: set[str] = set()
         shared = False
         currency_starts = self.currency_starts
         for index, mention in enumerate(mentions):
@@ -172,16 +192,40 @@ class Disambiguator:
                 or self.currency_next.match(folded, end)
             ):
                 drop.add(index)
+            elif text[mention.start - 1 : mention.start] == "(" and self._short_name(text, mention):
+                drop.add(index)
+                short_names.add(text[mention.start : mention.end])
             elif kind == PROVINCE and mention.value in self.metonyms:
                 neighbours = mentions[max(0, index - 1) : index + 2]
                 if self.metonyms[mention.value].is_government(folded, mention, neighbours):
                     drop.add(index)
             elif entry.role == "demonyms" and self._not_the_country(folded, mention):
                 drop.add(index)
+        if short_names:
+            # A company's short name, once given, names the company wherever it recurs:
+            # "Hebei Iron and Steel (Hegang) ... Hegang will keep all workers".
+            drop.update(i for i, m in enumerate(mentions) if text[m.start : m.end] in short_names)
         for rule in self.sense_rules:
             drop |= rule.apply(folded, mentions)
         kept = [m for i, m in enumerate(mentions) if i not in drop] if drop else mentions
         return _resolve_shared_names(kept) if shared else kept
+
+    def capital_not_party(self, folded: str, mention: Mention) -> bool:
+        """Whether a mention of a name that can stand for the central government
+        ("Beijing") should be no party to a link: it is, unless the words next to it make
+        it the city. Named bare, it is the capital where national deals are signed, state
+        visits paid and decisions taken ("Putin visits Beijing", "a grant from Beijing"),
+        which links no province to anyone."""
+        metonym = self.metonyms.get(mention.value) if mention.kind == PROVINCE else None
+        return metonym is not None and not metonym.names_municipality(folded, mention)
+
+    def _short_name(self, text: str, mention: Mention) -> bool:
+        """Whether the place, alone in parentheses after a company's name, is that
+        company's short name: "Hebei Iron and Steel (Hegang) has signed"."""
+        if text[mention.end : mention.end + 1] != ")":
+            return False
+        before = text[max(0, mention.start - 40) : mention.start - 1].split()
+        return bool(before) and before[-1] in self.short_name_after
 
     def _inside_organisation_name(self, text: str, mention: Mention) -> bool:
         # "Lanzhou University", "Japan Times": the place names an organisation.

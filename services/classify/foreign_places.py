@@ -40,6 +40,7 @@ class ForeignPlaces:
         self.previous = PhraseSet(grammar["foreign_place_previous"])
         self._previous_reach = max(len(p) for p in grammar["foreign_place_previous"])
         self.next_words = frozenset(grammar["foreign_place_next"])
+        self.titles = frozenset(grammar["foreign_place_titles"])
         names: dict[str, Entry] = {}
         for code, groups in load_json("foreign_places.json")["places"].items():
             for role, aliases in groups.items():
@@ -99,9 +100,13 @@ class ForeignPlaces:
     def _in_link_position(self, text: str, folded: str, start: int, end: int) -> bool:
         """Right after a link word ("in", "with", "between", a route's dash) and not the first
         word of a longer name ("Batu Gajah", "Tata Steel")."""
-        if not self.previous.longest_suffix(folded[max(0, start - self._previous_reach) : start]):
-            return False
         following = _NEXT_WORD.match(text, end)
+        if not self.previous.longest_suffix(folded[max(0, start - self._previous_reach) : start]):
+            # "Utah Governor Gary Herbert signed ...": a sentence opening with the region's
+            # leader.
+            opens = start == 0 or text[start - 1] == "\n" or (start >= 2 and text[start - 2 : start] == ". ")
+            return opens and following is not None and following.group(1).lower() in self.titles
+
         return following is None or not following.group(1)[:1].isupper() or (
             following.group(1).lower() in self.next_words
         )

@@ -64,6 +64,8 @@ _VENUE_NEXT_REACH = 16
 # follow it ("в городе Цзинань провинции Шаньдун начался диалог").
 _VENUE_VERB_REACH = 48
 _VENUE_VERB_WORDS = 4
+# How far after a province a statistic_next phrase ("'s imports and exports") may end.
+_STATISTIC_REACH = 28
 # How far after a province a Chinese exit or entry word ("口岸出境") may stand.
 _TRANSIT_NEXT_REACH = 10
 # How far before a colon a word announcing a list of partners may stand.
@@ -92,14 +94,22 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 
 # What follows the place of a dateline opening a sentence, in folded text (dashes are
 # "-"): "BEIJING (Reuters) - ...", "URUMQI, Xinjiang (Xinhua) -- ...", "LANZHOU - ...",
+# "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) - ...",
 # "KUALA LUMPUR: ...". A parenthesis followed by "and" or a comma is an aside ("Gansu
 # (China) and ..."), and a bare dash or colon counts only after a place written in
 # capitals (see _dateline_end).
 _DATELINE = re.compile(
-    r"(?:,[^,.()\n-]{1,30})?\s*(?:"
+    # A report filed from two places: "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) -".
+    r"(?:,[^,.()\n/-]{1,30})?(?:/[^,.()\n/-]{1,30}(?:,[^,.()\n/-]{1,30})?)?\s*(?:"
     r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
     r"|(?P<dash>-{1,2}|:)\s)"
 )
+
+# "between" (and "the") just before a place: the pair it opens is the link.
+_BETWEEN = re.compile(r"\bbetween (?:the )?$")
+
+# The rest of a company's name after the province opening it: " Hesheng Holdings".
+_NAME_REST = re.compile(rf" [A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){{0,{_MAX_NAME_WORDS - 1}}}")
 
 # Words of a list, once "'s" is dropped: what lies between spaces and ",/()-&".
 _LIST_WORD = re.compile(r"[^\s,/()\-&]+")
@@ -117,6 +127,9 @@ class PairingExtractor:
         self.venue_next_words = frozenset(grammar["venue_next_words"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.non_link_next = PhraseSet(grammar["non_link_next"])
+        self.statistic_next = PhraseSet(grammar["statistic_next"])
+        self.comparison_openings = frozenset(grammar["comparison_openings"])
+        self.tie_alone = Substrings(grammar["actors"]["tie_previous_alone"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
         self.transit_previous = PhraseSet(grammar["transit_previous"])
@@ -137,6 +150,7 @@ class PairingExtractor:
                 lists.setdefault(phrase, []).append(which)
         self._marker_lists = [tuple(which_lists) for which_lists in lists.values()]
         self._markers_automaton = Automaton(list(lists), ahocorasick_rs.MatchKind.Standard)
+        self.company_chain_joiners = frozenset(grammar["company_chain_joiners"])
         self._gap_cache: dict[str, bool] = {}
 
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
@@ -212,23 +226,63 @@ class PairingExtractor:
                     before = group
                 if after is None and group.start >= country_group.end:
                     after = group
-            for province_group in (before, after):
+            subject = provinces[0] if _opens_subject_name(text, span, provinces[0]) else None
+            order = (before, after, subject)
+            # "between Tashkent region and Chongqing": the pair "between" opens.
+            if after is not None and _BETWEEN.search(
+                folded, max(span[0], country_group.start - 12), country_group.start
+            ):
+                order = (after, before, subject)
+            for province_group in order:
                 if province_group is None:
                     continue
                 if markers is None:
                     markers = self._markers(folded, span)
                 clause = self._clause(
-                    text, folded, span, province_group, country_group, markers, cues
+                    text, folded, span, province_group, country_group, markers, cues,
+                    subject=province_group is subject,
                 )
                 if clause is None:
                     continue
                 named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
                 start, end = span
-                for province in province_group.mentions:
+                parties = self._company_chain(text, folded, provinces, province_group)
+                for province in (m for group in parties for m in group.mentions):
                     for country in country_group.mentions:
                         links.append(Link(province.value, country.value, named, start, end))
                 break
         return links
+
+    def _company_chain(
+        self, text: str, folded: str, provinces: list[_Group], linked: _Group
+    ) -> list[_Group]:
+        """The linked province group with the province groups chained to it by company
+        names: "Sichuan Lomon Corporation and Dalian Hesheng Holdings are considering
+        projects in Almaty", "Fujian Hengwang Investment, part of Jiangsu Coastal Steel
+        Group, invests in Shymkent". Each name opens with its province, and the two are
+        coordinated or the second is the first's parent in apposition: the companies act
+        together, so the link is each one's."""
+        if len(provinces) == 1:
+            return provinces
+        index = provinces.index(linked)
+        chain = [linked]
+        for step in (-1, 1):
+            current = index
+            while 0 <= current + step < len(provinces):
+                first, second = sorted((provinces[current], provinces[current + step]),
+                                       key=lambda group: group.start)
+                if not (_opens_name(text, first.end) and _opens_name(text, second.end)
+                        and self._chain_gap(text, folded, first.end, second.start)):
+                    break
+                current += step
+                chain.append(provinces[current])
+        return chain
+
+    def _chain_gap(self, text: str, folded: str, low: int, high: int) -> bool:
+        """Whether ``text[low:high]`` finishes a company's name and joins the next one:
+        " Lomon Corporation and ", " Hengwang Investment Company, part of "."""
+        name = _NAME_REST.match(text, low, high)
+        return name is not None and folded[name.end() : high] in self.company_chain_joiners
 
     def _groups(
         self, folded: str, span: tuple[int, int], mentions: list[Mention], dateline_end: int,
@@ -358,14 +412,26 @@ class PairingExtractor:
         country_group: _Group,
         markers: _Markers,
         cues: list[Mention],
+        subject: bool = False,
     ) -> tuple[int, int] | None:
-        """The clause holding both groups and a cooperation cue, or None if unlinked."""
+        """The clause holding both groups and a cooperation cue, or None if unlinked.
+        A ``subject`` group opens the sentence's subject, a company's name: the
+        sentence's later parts ("..., and one in Mozambique") still tell what it does."""
         breaks, gap_breaks, relative_clauses = markers
+        if subject:
+            # Only a new subject after the break ("..., and Sailun Jinyu has built")
+            # ends what the opening company does.
+            gap_breaks = [(start, end) for start, end in gap_breaks if text[end : end + 1].isupper()]
+            relative_clauses = []
         if province_group.start <= country_group.start:
             first, second = province_group, country_group
         else:
             first, second = country_group, province_group
         low, high = first.end, second.start
+        # "... a deal with Pakistan, and Xinjiang will benefit": a comma and "and" join
+        # two clauses, not a province and a country listed as one party.
+        if folded[low:high] == ", and ":
+            return None
         if not self._only_group_words(folded[low:high]):
             for start, end in breaks:
                 if low <= start and end <= high:
@@ -382,10 +448,17 @@ class PairingExtractor:
                 if (low <= start and end <= high and "," not in folded[end:high]
                         and not (first is province_group and _names_company(text[low:start]))):
                     return None
+        if self._in_aside(folded, span, province_group, country_group, relative_clauses):
+            return None
         for group in (first, second):
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
                 group.non_link = self.non_link_previous.longest_suffix(before)
+                # "Like Guangdong, Vietnam ...": the sentence compares the two.
+                if not group.non_link and (
+                    folded[span[0] : group.start].strip() in self.comparison_openings
+                ):
+                    group.non_link = group.start - span[0]
                 # "a plant near Almaty": a project near a foreign city is in its country
                 # ("Heihe, near Blagoveshchensk" only tells where Heihe lies).
                 if (group.non_link and group.kind == COUNTRY
@@ -400,9 +473,15 @@ class PairingExtractor:
                     group.non_link = 0
                 # "on Singapore's example": a place held up as a model is no party.
                 if not group.non_link:
-                    group.non_link = self.non_link_next.longest_prefix(
-                        folded[group.end : min(span[1], group.end + _NEXT_REACH)]
-                    )
+                    after = folded[group.end : min(span[1], group.end + _STATISTIC_REACH)]
+                    group.non_link = self.non_link_next.longest_prefix(after[:_NEXT_REACH])
+                    # "Sichuan's trade with ... rose 20 percent, with Vietnam its largest
+                    # partner": the sentence gives a figure of the province, no link; but
+                    # the trade through a crossing is the link it makes.
+                    if not group.non_link and self.statistic_next.longest_prefix(after) and not (
+                        self.crossing_cues.found_in(folded[span[0] : span[1]])
+                    ):
+                        group.non_link = 1
             if group.non_link:
                 return None
         clause_start, clause_end = span
@@ -415,6 +494,27 @@ class PairingExtractor:
             if clause_start <= cue.start and cue.end <= clause_end:
                 return clause_start, clause_end
         return None
+
+    def _in_aside(
+        self, folded: str, span: tuple[int, int], province_group: _Group, country_group: _Group,
+        relative_clauses: list[tuple[int, int]],
+    ) -> bool:
+        """Whether the province lies in a relative clause that the country lies outside:
+        "State Grid, which has a large base in Jiangsu, bought a utility in Brazil". The
+        clause tells something else about another actor; unless it ties that actor to
+        the province ("Sany, which is based in Hunan, ..."), the province is no party."""
+        for start, end in relative_clauses:
+            if start >= province_group.start:
+                break
+            close = folded.find(",", end, span[1])
+            close = span[1] if close < 0 else close
+            if not province_group.end <= close:
+                continue
+            if start < country_group.start < close:
+                return False
+            before = folded[max(span[0], province_group.start - 40) : province_group.start]
+            return not self.tie_alone.found_in(before)
+        return False
 
     def _opens_partner_list(self, folded: str, span: tuple[int, int], start: int, end: int) -> bool:
         """Whether a colon opens a list of the partners its clause names: "six of its
@@ -504,6 +604,18 @@ def _names_company(gap: str) -> bool:
     by the province ("Shandong| Haohua Tire|, which"): a few capitalised words."""
     words = gap.split()
     return 0 < len(words) <= _MAX_NAME_WORDS and all(word[:1].isupper() for word in words)
+
+
+def _opens_subject_name(text: str, span: tuple[int, int], group: _Group) -> bool:
+    """Whether the sentence opens with the group's province opening a company's name:
+    "Henan Tongli Cement plans ...", the sentence's subject."""
+    return (group.start == span[0] and len(group.mentions) == 1
+            and _NAME_REST.match(text, group.end, span[1]) is not None)
+
+
+def _opens_name(text: str, end: int) -> bool:
+    """Whether a capitalised word follows the place ending at ``end`` ("Dalian| Hesheng")."""
+    return text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
 
 
 def _dateline_end(text: str, folded: str, span: tuple[int, int], mentions: list[Mention]) -> int:
