@@ -99,8 +99,9 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 # (China) and ..."), and a bare dash or colon counts only after a place written in
 # capitals (see _dateline_end).
 _DATELINE = re.compile(
-    # A report filed from two places: "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) -".
-    r"(?:,[^,.()\n/-]{1,30})?(?:/[^,.()\n/-]{1,30}(?:,[^,.()\n/-]{1,30})?)?\s*(?:"
+    # A report filed from two places: "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) -";
+    # or an agency between slashes: "УРУМЧИ, 5 мая /Синьхуа/ --".
+    r"(?:,[^,.()\n/-]{1,30})?(?:/[^,.()\n/-]{1,30}/?(?:,[^,.()\n/-]{1,30})?)?\s*(?:"
     r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
     r"|(?P<dash>-{1,2}|:)\s)"
 )
