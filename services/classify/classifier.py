@@ -35,7 +35,7 @@ from services.classify.textnorm import fold
 from services.common.contracts import Labels, Pairing
 from services.common.settings import get_settings
 
-CLASSIFIER_VERSION = "1.5.0"
+CLASSIFIER_VERSION = "1.6.0"
 
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
