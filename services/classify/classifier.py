@@ -94,16 +94,22 @@ class Classifier:
                 rule_links["actor"] = self.actors.extract(document, folded, entities, sentences, lines)
             china_abroad = _china_abroad_sentences(sentences)
         links = [link for found in rule_links.values() for link in found]
-        if provinces and (countries or links) and (self.pairing_model is not None or scored is not None):
+        model = self.pairing_model
+        # Where the model accepts no candidate no rule linked, only the linked ones are
+        # read, and none where no rule linked any (training reads them all).
+        linked_only = scored is None and model is not None and not model.accepts_unlinked
+        if provinces and (countries or links) and (model is not None or scored is not None) and (
+            links or not linked_only
+        ):
             read = self._candidates(document, folded, entities, sentences, lines,
-                                    matches.cues, rule_links, len(prefix))
+                                    matches.cues, rule_links, len(prefix), linked_only)
             if read is not None:  # without candidates there are no rule links either
                 doc, candidates = read
                 features = self.candidates.features
                 if scored is not None:
                     scored.extend((c, features.features(doc, c)) for c in candidates)
-                if self.pairing_model is not None:
-                    links = self.pairing_model.links(features, doc, candidates, sector_mentions)
+                if model is not None:
+                    links = model.links(features, doc, candidates, sector_mentions)
         pairings = _merge(links, document, len(prefix))
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
@@ -133,7 +139,7 @@ class Classifier:
     def _candidates(
         self, document: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
         lines: dict[int, list[tuple[int, int]]], cues: list[Mention],
-        rule_links: dict[str, list[Link]], title_end: int,
+        rule_links: dict[str, list[Link]], title_end: int, linked_only: bool,
     ) -> tuple[Document, list[Candidate]] | None:
         places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
         # Foreign regions and cities are found only inside cue sentences (ForeignPlaces).
@@ -142,7 +148,8 @@ class Classifier:
         if foreign:
             places = sorted(places + foreign, key=lambda m: m.start)
         return self.candidates.read(
-            document, folded, places, {id(m) for m in foreign}, lines, cues, rule_links, title_end
+            document, folded, places, {id(m) for m in foreign}, lines, cues, rule_links, title_end,
+            linked_only,
         )
 
 

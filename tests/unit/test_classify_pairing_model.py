@@ -149,3 +149,32 @@ def test_deciding_without_side_features_when_they_cannot_matter_changes_no_decis
     finally:
         del classifier._candidates
     assert checked > 300
+
+
+def test_reading_only_the_linked_candidates_when_no_other_can_pass_changes_no_pairing(
+    classifier: Classifier,
+) -> None:
+    model = classifier.pairing_model
+    assert model is not None
+    # The shipped model's threshold for a pair no rule linked is out of its reach.
+    assert not model.accepts_unlinked
+    every = Classifier(pairing_model=True)
+    assert every.pairing_model is not None
+    every.pairing_model.accepts_unlinked = True  # weigh every candidate, as before
+    compared = 0
+    for line in (DATA / "devset.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text, title = record["text"], record.get("title", "")
+        assert classifier.classify(text, title) == every.classify(text, title), record["text"][:80]
+        compared += 1
+    assert compared > 300
+
+
+def test_a_model_that_can_accept_a_pair_no_rule_linked_weighs_it() -> None:
+    shipped = load_json("pairing_model.json")
+    assert not PairingModel(shipped).accepts_unlinked
+    weights = dict(zip(shipped["features"], shipped["coefficients"], strict=True))
+    weights["pair_in_title"] = 10.0
+    model = PairingModel({**shipped, "coefficients": [weights[n] for n in shipped["features"]]})
+    assert model.accepts_unlinked
+    assert model.accepts({"rule_none": 1.0, "pair_in_title": 1.0, "same_sentence": 1.0})
