@@ -114,7 +114,7 @@ class Classifier:
         # A country named only by a region or city of it counts once a link names it.
         countries.update(pairing.country for pairing in pairings)
         sectors = self.sectors.article_sectors(
-            document, folded, sector_mentions, len(prefix), [c.start for c in cooperation])
+            document, folded, sector_mentions, len(prefix), [c.start for c in cooperation], lines)
         for pairing in pairings:
             sectors.update(pairing.sectors)
         if len(pairings) == 1 and not pairings[0].sectors and sectors:
