@@ -89,9 +89,11 @@ def generate(
             continue
         low = bisect_left(starts, spans[0][0])
         mentions = places[low : bisect_left(starts, spans[-1][1], low)]
+        if values is not None:
+            mentions = [m for m in mentions if m.value in values]
         kinds = {m.kind for m in mentions}
         if PROVINCE in kinds and COUNTRY in kinds:
-            _pair_in_line(document, folded, spans, mentions, window, candidates, keys, values)
+            _pair_in_line(document, folded, spans, mentions, window, candidates, keys)
     for rule, links in rule_links.items():
         for link in links:
             key = (link.province, link.country)
@@ -110,7 +112,6 @@ def _pair_in_line(
     window: int,
     candidates: dict[tuple[str, str], Candidate],
     keys: set[tuple[str, str]] | None,
-    values: set[str] | None,
 ) -> None:
     # The first mention of each place per sentence stands for the others there: long
     # articles name one country many times, and pairing every mention costs more than
@@ -122,8 +123,6 @@ def _pair_in_line(
     for mention in mentions:
         while index < last and mention.start >= spans[index + 1][0]:
             index += 1
-        if values is not None and mention.value not in values:
-            continue
         span = spans[index]
         if mention.start == span[0] and _dateline_end(document, folded, span, [mention]) > 0:
             continue
