@@ -284,17 +284,22 @@ def _leftmost_longest(mentions: list[Mention]) -> list[Mention]:
                 break
         else:
             same_span.append(mention)
-    unique = [mention for same_span in by_span.values() for mention in same_span]
-    ordered = sorted(unique, key=lambda m: (m.start, m.start - m.end))
+    # Longest first at each start; the meanings of one span (a cue and a sector) go
+    # together, in the order they were first found.
     kept: list[Mention] = []
-    span = (-1, -1)
-    for mention in ordered:
-        if (mention.start, mention.end) == span:
-            kept.append(mention)  # several meanings of one term, e.g. a cue and a sector
-        elif mention.start >= span[1]:
-            kept.append(mention)
-            span = (mention.start, mention.end)
+    end = -1
+    for span in sorted(by_span, key=_LONGEST_FIRST):
+        if span[0] >= end:
+            kept += by_span[span]
+            end = span[1]
     return kept
+
+
+def _longest_first(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], span[0] - span[1]
+
+
+_LONGEST_FIRST = _longest_first
 
 
 def _outside(mentions: list[Mention], spans: list[tuple[int, int]]) -> list[Mention]:

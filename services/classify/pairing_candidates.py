@@ -74,20 +74,26 @@ def generate(
     lines: dict[int, list[tuple[int, int]]],
     rule_links: dict[str, list[Link]],
     window: int,
+    keys: set[tuple[str, str]] | None = None,
 ) -> list[Candidate]:
     """Candidates from the province and country mentions ``places`` (text order, starting
     at ``starts``) in the
     ``lines`` already split into sentences (by line start: the lines the rules read, those
-    with a cooperation cue), and from the links each rule found (by rule name)."""
+    with a cooperation cue), and from the links each rule found (by rule name); only
+    those of the (province, country) ``keys``, if given."""
     candidates: dict[tuple[str, str], Candidate] = {}
+    # The places of the pairs asked for: no other mention can make one of them.
+    values = None if keys is None else {value for key in keys for value in key}
     for spans in lines.values():
         if not spans:
             continue
         low = bisect_left(starts, spans[0][0])
         mentions = places[low : bisect_left(starts, spans[-1][1], low)]
+        if values is not None:
+            mentions = [m for m in mentions if m.value in values]
         kinds = {m.kind for m in mentions}
         if PROVINCE in kinds and COUNTRY in kinds:
-            _pair_in_line(document, folded, spans, mentions, window, candidates)
+            _pair_in_line(document, folded, spans, mentions, window, candidates, keys)
     for rule, links in rule_links.items():
         for link in links:
             key = (link.province, link.country)
@@ -105,6 +111,7 @@ def _pair_in_line(
     mentions: list[Mention],
     window: int,
     candidates: dict[tuple[str, str], Candidate],
+    keys: set[tuple[str, str]] | None,
 ) -> None:
     # The first mention of each place per sentence stands for the others there: long
     # articles name one country many times, and pairing every mention costs more than
@@ -135,6 +142,8 @@ def _pair_in_line(
                     if distance < 0:
                         distance = 0
                     key = (province, c.value)
+                    if keys is not None and key not in keys:
+                        continue
                     candidate = candidates.get(key)
                     if candidate is None:
                         candidate = candidates[key] = Candidate(province, c.value)

@@ -310,5 +310,11 @@ SIDE_FEATURES = frozenset(
         "list_multilateral",
     }
 )
+# The most a feature can be, where it is not 1 (what bounds a score before it is read).
+FEATURE_MAXIMUM = {"char_distance": 3.0}
+# The features only a candidate some rule linked has; one no rule linked has "rule_none".
+LINKED_FEATURES = frozenset(
+    {"rule_clause", "rule_actor", "rule_other", "rule_border", "rule_foreign_place"}
+)
 _NONE: list[int] = []
 _RULES = frozenset({"rule_clause", "rule_actor"})

@@ -19,11 +19,19 @@ from services.classify.actors import ActorLinker, _sectors
 from services.classify.gazetteer import load_json
 from services.classify.matcher import Mention
 from services.classify.pairing_candidates import Candidate, generate
-from services.classify.pairing_features import SIDE_FEATURES, Document, PairingFeatures
+from services.classify.pairing_features import (
+    FEATURE_MAXIMUM,
+    LINKED_FEATURES,
+    SIDE_FEATURES,
+    Document,
+    PairingFeatures,
+)
 from services.classify.pairings import Link
 
 MODEL_FILE = "pairing_model.json"
 FEATURES_FILE = "pairing_features.json"
+# A bound must clear a threshold by more than the rounding of a sum of a few dozen terms.
+_MARGIN = 1e-9
 
 
 class PairingCandidates:
@@ -44,11 +52,16 @@ class PairingCandidates:
         cues: list[Mention],
         rule_links: dict[str, list[Link]],
         title_end: int,
+        linked_only: bool = False,
     ) -> tuple[Document, list[Candidate]] | None:
         """The document's candidates and what they share; None when it has none (most
-        articles naming a province and a country state no link anywhere near)."""
+        articles naming a province and a country state no link anywhere near). With
+        ``linked_only``, only the pairs some rule linked (the same candidates as among all)."""
         starts = [m.start for m in places]
-        candidates = generate(text, folded, places, starts, lines, rule_links, self.window)
+        keys = None
+        if linked_only:
+            keys = {(link.province, link.country) for found in rule_links.values() for link in found}
+        candidates = generate(text, folded, places, starts, lines, rule_links, self.window, keys)
         if not candidates:
             return None
         return Document(text, folded, places, starts, foreign, cues, title_end), candidates
@@ -70,6 +83,14 @@ class PairingModel:
         side = [self.weights.get(name, 0.0) for name in SIDE_FEATURES]
         self._sides_low = sum(w for w in side if w < 0)
         self._sides_high = sum(w for w in side if w > 0)
+        # Whether a candidate no rule linked can reach its threshold at all, with every
+        # feature it may have at its most: if not, none needs its features read.
+        highest = self.intercept + self.weights.get("rule_none", 0.0) + sum(
+            weight * FEATURE_MAXIMUM.get(name, 1.0)
+            for name, weight in self.weights.items()
+            if weight > 0 and name not in LINKED_FEATURES and name != "rule_none"
+        )
+        self.accepts_unlinked = highest >= self._cut_no_rule - _MARGIN
 
     @classmethod
     def load(cls) -> PairingModel:
@@ -116,6 +137,8 @@ class PairingModel:
     def _accepts(self, features: PairingFeatures, doc: Document, candidate: Candidate) -> bool:
         """``accepts`` on the candidate's features, reading its side features only when
         they can change the answer: they cost the most, and the rest mostly decides."""
+        if not candidate.links and not self.accepts_unlinked:
+            return False
         found = features.features(doc, candidate, sides=False)
         score = self._score(found)
         cut = self._cut_no_rule if "rule_none" in found else self._cut

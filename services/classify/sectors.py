@@ -49,11 +49,14 @@ class SectorScorer:
         mentions: list[Mention],
         title_end: int = 0,
         cues: list[int] | None = None,
+        lines: dict[int, list[tuple[int, int]]] | None = None,
     ) -> set[str]:
         """Slugs of the sectors the article is about.
 
         ``mentions`` are its sector mentions, ``title_end`` where its body starts in
-        ``document`` and ``cues`` the offsets of its cooperation cues, in text order.
+        ``document`` and ``cues`` the offsets of its cooperation cues, in text order;
+        ``lines``, the sentence spans of the lines already split, by line start (the
+        lines split here are added).
         """
         repeats = Counter((m.value, m.entry.alias.lower(), m.entry.weight) for m in mentions)
         totals: dict[str, float] = defaultdict(float)
@@ -62,7 +65,7 @@ class SectorScorer:
         chosen = {slug for slug, total in totals.items() if total >= self.threshold - 1e-9}
         if chosen:
             chosen -= self._passing(document, folded, [m for m in mentions if m.value in chosen],
-                                    title_end, cues or [])
+                                    title_end, cues or [], {} if lines is None else lines)
         return chosen | self._enumerated(folded, mentions)
 
     def _enumerated(self, folded: str, mentions: list[Mention]) -> set[str]:
@@ -88,7 +91,8 @@ class SectorScorer:
 
 
     def _passing(
-        self, document: str, folded: str, mentions: list[Mention], title_end: int, cues: list[int]
+        self, document: str, folded: str, mentions: list[Mention], title_end: int, cues: list[int],
+        lines: dict[int, list[tuple[int, int]]],
     ) -> set[str]:
         """Slugs whose ``mentions`` all lie in one sentence after the lead that states no
         cooperation (no offset of ``cues`` and no activity word in it), in an article of
@@ -97,7 +101,6 @@ class SectorScorer:
         for mention in mentions:
             by_slug[mention.value].append(mention)
         # No sentence runs over a line break: only the lines in question are split.
-        lines: dict[int, list[tuple[int, int]]] = {}
         lead = _sentence_at(document, title_end, lines, first=True)
         if lead is None:
             return set()

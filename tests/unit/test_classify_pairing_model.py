@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,55 @@ def test_deciding_without_side_features_when_they_cannot_matter_changes_no_decis
     finally:
         del classifier._candidates
     assert checked > 300
+
+
+def _model(**changes: object) -> PairingModel:
+    return PairingModel({**load_json("pairing_model.json"), **changes})
+
+
+def _out_of_reach() -> float:
+    """A probability above any score the shipped weights can give (no feature exceeds 3)."""
+    shipped = load_json("pairing_model.json")
+    highest = shipped["intercept"] + 3 * sum(max(c, 0.0) for c in shipped["coefficients"])
+    return 1.0 / (1.0 + math.exp(-(highest + 1.0)))
+
+
+def test_reading_only_the_linked_candidates_when_no_other_can_pass_changes_no_pairing() -> None:
+    # A threshold out of reach of every candidate no rule linked: the model then reads
+    # only the linked ones.
+    linked = Classifier(pairing_model=True)
+    linked.pairing_model = _model(threshold_no_rule=_out_of_reach())
+    assert not linked.pairing_model.accepts_unlinked
+    every = Classifier(pairing_model=True)
+    every.pairing_model = _model(threshold_no_rule=_out_of_reach())
+    every.pairing_model.accepts_unlinked = True  # weigh every candidate
+    read = linked.candidates.read
+    compared = 0
+
+    def compare(*args):  # type: ignore[no-untyped-def]
+        # The linked candidates are those a rule linked among all, with the same mentions.
+        nonlocal compared
+        found = read(*args)
+        assert args[-1] is True  # only the linked ones asked for
+        whole = read(*args[:-1], False)
+        assert (found and found[1]) == (whole and [c for c in whole[1] if c.links])
+        compared += bool(found)
+        return found
+
+    linked.candidates.read = compare  # type: ignore[method-assign]
+    for line in (DATA / "devset.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text, title = record["text"], record.get("title", "")
+        assert linked.classify(text, title) == every.classify(text, title), text[:80]
+    assert compared > 300
+
+
+def test_a_model_that_can_accept_a_pair_no_rule_linked_weighs_it() -> None:
+    assert not _model(threshold_no_rule=_out_of_reach()).accepts_unlinked
+    shipped = load_json("pairing_model.json")
+    weights = dict(zip(shipped["features"], shipped["coefficients"], strict=True))
+    weights["pair_in_title"] = 100.0
+    model = _model(threshold_no_rule=_out_of_reach(),
+                   coefficients=[weights[name] for name in shipped["features"]])
+    assert model.accepts_unlinked
+    assert model.accepts({"rule_none": 1.0, "pair_in_title": 1.0, "same_sentence": 1.0})
