@@ -331,7 +331,7 @@ def test_a_listed_field_counts_where_the_story_names_it_again() -> None:
 
 
 def test_a_chinese_list_of_the_industries_a_province_invests_in_makes_no_sector() -> None:
-    text = ("湖南一家工程机械企业在印度浦那建成挖掘机工厂，年产挖掘机3000台。"
+    text = ("湖南一家工程机械企业在印度浦那建成挖掘机工厂,年产挖掘机3000台。"
             "该工厂已向印度客户交付首批起重机和装载机。"
-            "湖南在共建国家投资的企业有200余家，涉及电信、汽车制造、铁路、电力和农业等行业。")
+            "湖南在共建国家投资的企业有200余家,涉及电信、汽车制造、铁路、电力和农业等行业。")
     assert classify(text).sectors == ["construction-machinery"]
