@@ -1,13 +1,9 @@
 """Which of the 17 sectors an article is substantively about.
 
 One generic word ("energy", "port"), even repeated, is not enough: a sector counts when
-its terms' summed weight reaches the threshold, or when it is named in a pairing's own
-clause (added by the classifier).
-
-A list naming four or more sectors ("its pillar industries are steel, chemicals, textiles
-and agriculture", "cooperation in railways, energy, mining and farming") surveys fields
-rather than reporting activity in any of them: its terms are left out of the sums, so each
-of its sectors counts only where the article names it again outside the list.
+its terms' summed weight reaches the threshold, when it is one of three or more sectors
+enumerated in a list ("steel, non-ferrous metals, building materials and chemicals"), or
+when it is named in a pairing's own clause (added by the classifier).
 
 A sector named in one sentence only of an article of three or more, outside its title and
 lead, is a passing mention unless that sentence states cooperation (a cooperation cue or
@@ -32,13 +28,13 @@ _REPEAT_WEIGHT = 0.25
 _MAX_REPEATS = 3
 # A list item is never further than this from the previous one ("steel, cement and glass").
 _MAX_LIST_GAP = 30
+_MIN_LIST_SECTORS = 3
 _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
 
 
 class SectorScorer:
     def __init__(self, sectors: dict[str, Any], grammar: dict[str, Any]) -> None:
         self.threshold = float(sectors["threshold"])
-        self.overview_sectors = int(sectors["overview_list_sectors"])
         # Words that make a late sentence state cooperation even when no cooperation cue
         # of the pairing rules is in it ("joint projects in car manufacturing", 商定推进).
         self._activity = Substrings(sectors["passing"]["activity_words"])
@@ -62,9 +58,6 @@ class SectorScorer:
         ``lines``, the sentence spans of the lines already split, by line start (the
         lines split here are added).
         """
-        surveyed = self._overview_items(folded, mentions)
-        if surveyed:
-            mentions = [m for m in mentions if id(m) not in surveyed]
         repeats = Counter((m.value, m.entry.alias.lower(), m.entry.weight) for m in mentions)
         totals: dict[str, float] = defaultdict(float)
         for (slug, _, weight), count in repeats.items():
@@ -73,25 +66,23 @@ class SectorScorer:
         if chosen:
             chosen -= self._passing(document, folded, [m for m in mentions if m.value in chosen],
                                     title_end, cues or [], {} if lines is None else lines)
-        return chosen
+        return chosen | self._enumerated(folded, mentions)
 
-    def _overview_items(self, folded: str, mentions: list[Mention]) -> set[int]:
-        """Ids of the ``mentions`` (in text order) that are items of a list naming
-        ``overview_sectors`` or more different sectors."""
-        surveyed: set[int] = set()
+    def _enumerated(self, folded: str, mentions: list[Mention]) -> set[str]:
+        found: set[str] = set()
         chain: list[Mention] = []
-        for mention in [*mentions, None]:
-            if chain and (
-                mention is None
-                or mention.start - chain[-1].end > _MAX_LIST_GAP  # too far apart: no list
-                or not self._continues_list(folded[chain[-1].end : mention.start])
-            ):
-                if len({m.value for m in chain}) >= self.overview_sectors:
-                    surveyed.update(id(m) for m in chain)
-                chain = []
-            if mention is not None:
-                chain.append(mention)
-        return surveyed
+        for mention in mentions:
+            if chain:
+                previous_end = chain[-1].end
+                if (
+                    mention.start - previous_end > _MAX_LIST_GAP  # too far apart: no list
+                    or not self._continues_list(folded[previous_end : mention.start])
+                ):
+                    found |= _list_sectors(chain)
+                    chain = []
+            chain.append(mention)
+        found |= _list_sectors(chain)
+        return found
 
     def _continues_list(self, gap: str) -> bool:
         if len(gap) > _MAX_LIST_GAP or self._list_end.search(gap):
@@ -146,3 +137,11 @@ def _sentence_at(
     if first and line_end < len(document):  # the body starts with a blank line
         return _sentence_at(document, line_end + 1, lines, first=True)
     return None
+
+
+def _list_sectors(chain: list[Mention]) -> set[str]:
+    if len(chain) < _MIN_LIST_SECTORS:
+        return set()
+    slugs = {m.value for m in chain}
+    return slugs if len(slugs) >= _MIN_LIST_SECTORS else set()
+

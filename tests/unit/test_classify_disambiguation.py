@@ -299,9 +299,9 @@ def test_specific_terms_make_a_sector() -> None:
     assert labels.sectors == ["building-materials"]
 
 
-def test_a_survey_of_industries_counts_none_of_them() -> None:
+def test_enumerated_industries_all_count() -> None:
     text = "Industries include steel, chemicals, automotive and agriculture."
-    assert classify(text).sectors == []
+    assert classify(text).sectors == ["agriculture", "automotive", "chemicals", "steel"]
 
 
 # --- relevance --------------------------------------------------------------------------

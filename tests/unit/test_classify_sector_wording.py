@@ -312,26 +312,3 @@ def test_a_late_sentence_on_orders_in_production_states_activity() -> None:
             "employs 9,000 people. Also in production are double-decker buses for Sydney. "
             "Exports rose 8 percent.")
     assert "automotive" in classify(text).sectors
-
-
-# A list of four or more sectors surveys fields; its items count only where named again.
-CARMAKER = ("A Shaanxi carmaker opened an assembly plant in Uzbekistan's Andijan region on "
-            "Monday. The plant will build 20,000 pickup trucks a year for Central Asian "
-            "buyers. At the ceremony the governor said the region also wants Chinese partners "
-            "in railways, power generation, mining and farming.")
-
-
-def test_a_list_of_four_fields_of_cooperation_makes_no_sector() -> None:
-    assert classify(CARMAKER).sectors == ["automotive"]
-
-
-def test_a_listed_field_counts_where_the_story_names_it_again() -> None:
-    text = CARMAKER + " The carmaker will build a 100 MW solar power plant next to the factory."
-    assert classify(text).sectors == ["automotive", "electric-power"]
-
-
-def test_a_chinese_list_of_the_industries_a_province_invests_in_makes_no_sector() -> None:
-    text = ("湖南一家工程机械企业在印度浦那建成挖掘机工厂,年产挖掘机3000台。"
-            "该工厂已向印度客户交付首批起重机和装载机。"
-            "湖南在共建国家投资的企业有200余家,涉及电信、汽车制造、铁路、电力和农业等行业。")
-    assert classify(text).sectors == ["construction-machinery"]
