@@ -70,6 +70,8 @@ class ActorLinker:
         self.later_openings = tuple(spec["later_openings"])
         self.project_references = tuple(spec["project_references"])
         self.parties_openings = tuple(grammar["parties_openings"])
+        self.non_link_previous = PhraseSet(grammar["non_link_previous"])
+        self.city_located_previous = PhraseSet(grammar["city_located_previous"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
@@ -155,7 +157,8 @@ class ActorLinker:
                     and not (definite and not self._definite_actor(text, folded, m, sentence))]
             if not tied:
                 return []
-            countries = list(dict.fromkeys(m.value for m in mentions if m.kind == COUNTRY))
+            countries = list(dict.fromkeys(
+                m.value for m in mentions if m.kind == COUNTRY and not self._no_party(folded, span, m)))
             sectors = _sectors(mentions) or _sectors(inside)
             return [
                 Link(province, country, sectors, span[0], sentence[1])
@@ -354,7 +357,9 @@ class ActorLinker:
         self, text: str, folded: str, span: tuple[int, int], mentions: list[Mention], name: str
     ) -> list[str]:
         """Countries of a sentence that refers back to the actor before naming them."""
-        countries = [m for m in mentions if m.kind == COUNTRY]
+        countries = [m for m in mentions if m.kind == COUNTRY and not self._no_party(folded, span, m)]
+        if not countries:
+            return []
         reach = folded[span[0] : min(countries[0].start, span[0] + self.reference_reach)]
         refers = (reach.startswith(self.reference_openings) or self._any_reference.found_in(reach)
                   or self._refers_after_opening(reach))
@@ -370,6 +375,15 @@ class ActorLinker:
             return []
         after = span[0] + min(found)
         return list(dict.fromkeys(m.value for m in countries if m.start > after))
+
+
+    def _no_party(self, folded: str, span: tuple[int, int], country: Mention) -> bool:
+        """Whether the words before the country make it no party, as in the sentence rule:
+        "motors for export to the United States" (a market), "like Vietnam"; a project
+        near a foreign city is still in its country."""
+        before = folded[max(span[0], country.start - _BEFORE) : country.start]
+        length = self.non_link_previous.longest_suffix(before)
+        return bool(length) and self.city_located_previous.longest_suffix(before) != length
 
 
 def _continues_other_actor(

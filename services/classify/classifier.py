@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
 from operator import attrgetter
 
 from services.classify import relevance
@@ -20,6 +21,7 @@ from services.classify.gazetteer import (
     COUNTRY,
     PROVINCE,
     SECTOR,
+    Entry,
     all_terms,
     load_json,
 )
@@ -28,6 +30,7 @@ from services.classify.pairing_candidates import Candidate
 from services.classify.pairing_features import Document
 from services.classify.pairing_model import PairingCandidates, PairingModel
 from services.classify.pairings import CueSentence, Link, PairingExtractor, _dateline_end
+from services.classify.phrases import PhraseSet
 from services.classify.sector_context import SectorContext
 from services.classify.sectors import SectorScorer
 from services.classify.sentences import line_around, split_line
@@ -40,6 +43,8 @@ CLASSIFIER_VERSION = "1.6.0"
 # Joins title and text so that the title is its own sentence.
 _TITLE_SEPARATOR = "\n"
 _START = attrgetter("start")
+# The cue a route's name ("the Xiamen-Budapest train") stands for.
+_ROUTE_CUE = Entry(kind=COOPERATION, value="cooperation", alias="route name")
 
 
 Scored = list[tuple[Candidate, dict[str, float]]]
@@ -56,6 +61,7 @@ class Classifier:
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
+        self.route_compound_nouns = PhraseSet(context["pairing"]["route_compound_nouns"])
         self.links_outside_bri = frozenset(load_json("cues.json")["links_outside_bri"]["provinces"])
         self.candidates = PairingCandidates(context["pairing"], self.actors)
         if pairing_model is None:
@@ -84,6 +90,9 @@ class Classifier:
             entities = [routes.get(id(m), m) for m in entities]
         # The capital named bare is where national things happen, no party to a link.
         entities = self._parties(document, folded, entities)
+        routes_named = self._route_compounds(folded, entities)
+        if routes_named:
+            cooperation = sorted(cooperation + routes_named, key=_START)
         rule_links: dict[str, list[Link]] = {}
         sentences: list[CueSentence] = []
         lines: dict[int, list[tuple[int, int]]] = {}
@@ -143,6 +152,21 @@ class Classifier:
             pairings=pairings,
             classifier_version=CLASSIFIER_VERSION,
         )
+
+    def _route_compounds(self, folded: str, entities: list[Mention]) -> list[Mention]:
+        """A cue for each route named by its two ends, a province's city and a foreign one
+        ("the Xiamen-Budapest train", "the Kunming-Vientiane railway"): the name states
+        the link by itself, whatever verb the sentence has."""
+        places = [m for m in entities if m.kind == PROVINCE or m.kind == COUNTRY]
+        found: list[Mention] = []
+        for first, second in pairwise(places):
+            if first.kind == second.kind or folded[first.end : second.start].strip() != "-":
+                continue
+            length = self.route_compound_nouns.longest_prefix(folded[second.end : second.end + 32])
+            if length:
+                found.append(Mention(second.end, second.end + length, _ROUTE_CUE, COOPERATION,
+                                     _ROUTE_CUE.value))
+        return found
 
     def _parties(self, document: str, folded: str, entities: list[Mention]) -> list[Mention]:
         """``entities`` less the capital's mentions that name no party: the city counts

@@ -152,6 +152,9 @@ class PairingExtractor:
         self._marker_lists = [tuple(which_lists) for which_lists in lists.values()]
         self._markers_automaton = Automaton(list(lists), ahocorasick_rs.MatchKind.Standard)
         self.company_chain_joiners = frozenset(grammar["company_chain_joiners"])
+        self.subject_leads = tuple(grammar["subject_leads"])
+        self.locative_words = frozenset(grammar["locative_words"])
+        self._china_words = frozenset(("china", "china's", "chinese"))
         self._gap_cache: dict[str, bool] = {}
 
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
@@ -227,7 +230,7 @@ class PairingExtractor:
                     before = group
                 if after is None and group.start >= country_group.end:
                     after = group
-            subject = provinces[0] if _opens_subject_name(text, span, provinces[0]) else None
+            subject = provinces[0] if self._opens_subject_name(text, folded, span, provinces[0]) else None
             order = (before, after, subject)
             # "between Tashkent region and Chongqing": the pair "between" opens.
             if after is not None and _BETWEEN.search(
@@ -451,6 +454,8 @@ class PairingExtractor:
                     return None
         if self._in_aside(folded, span, province_group, country_group, relative_clauses):
             return None
+        if self._co_located(text, folded, span, first, second):
+            return None
         for group in (first, second):
             if group.non_link is None:
                 before = folded[max(span[0], group.start - 40) : group.start]
@@ -495,6 +500,52 @@ class PairingExtractor:
             if clause_start <= cue.start and cue.end <= clause_end:
                 return clause_start, clause_end
         return None
+
+    def _opens_subject_name(
+        self, text: str, folded: str, span: tuple[int, int], group: _Group
+    ) -> bool:
+        """Whether the sentence opens with the group's province opening a company's name,
+        perhaps after a word naming China: "Henan Tongli Cement plans ...", "China's
+        Zhejiang Huayou Cobalt said ...", the sentence's subject."""
+        if len(group.mentions) != 1 or _NAME_REST.match(text, group.end, span[1]) is None:
+            return False
+        lead = folded[span[0] : group.start]
+        return not lead or lead in self.subject_leads
+
+    def _co_located(
+        self, text: str, folded: str, span: tuple[int, int], first: _Group, second: _Group
+    ) -> bool:
+        """Whether the two groups are items of one list of locations: "factories in
+        Taiwan, China, Brazil and Ireland", "parks in Subic Bay in the Philippines, in
+        Qingdao in China's Shandong province, and in Bengaluru". Each is where something
+        is, not a party of the other; but a crossing's places are joined by it, and a
+        company's name after the list ("a plant in Vietnam, Shandong Haohua said") is
+        the sentence's subject, no item of it."""
+        gap = text[first.end : second.start]
+        if not self._any_list_separator.found_in(gap) or not self._located(folded, span, first):
+            return False
+        words = [word.lower() for word in _LIST_WORD.findall(gap)]
+        # A bare list ("in Taiwan, China, Brazil") or one whose every item says where
+        # ("in Subic Bay in the Philippines, in Qingdao in China's Shandong"); "Dalian in
+        # Liaoning and the Russian city of Arkhangelsk" coordinates two cities instead.
+        if not all(word in ("and", "or") or word in self._china_words for word in words):
+            if not self._located(folded, span, second):
+                return False
+            for word, lowered in zip(_LIST_WORD.findall(gap), words, strict=True):
+                if not (lowered in self.group_words or lowered in self.locative_words
+                        or lowered in self._china_words or word[:1].isupper()):
+                    return False
+        if second.kind == PROVINCE and _opens_name(text, second.end):
+            return False
+        return not self.crossing_cues.found_in(folded[span[0] : span[1]])
+
+    def _located(self, folded: str, span: tuple[int, int], group: _Group) -> bool:
+        """Whether a locative word stands right before the group ("in the Philippines",
+        "in China's Shandong")."""
+        before = folded[max(span[0], group.start - 24) : group.start].split()
+        while before and before[-1] in ("the", "china's", "chinese"):
+            before.pop()
+        return bool(before) and before[-1] in self.locative_words
 
     def _in_aside(
         self, folded: str, span: tuple[int, int], province_group: _Group, country_group: _Group,
@@ -605,13 +656,6 @@ def _names_company(gap: str) -> bool:
     by the province ("Shandong| Haohua Tire|, which"): a few capitalised words."""
     words = gap.split()
     return 0 < len(words) <= _MAX_NAME_WORDS and all(word[:1].isupper() for word in words)
-
-
-def _opens_subject_name(text: str, span: tuple[int, int], group: _Group) -> bool:
-    """Whether the sentence opens with the group's province opening a company's name:
-    "Henan Tongli Cement plans ...", the sentence's subject."""
-    return (group.start == span[0] and len(group.mentions) == 1
-            and _NAME_REST.match(text, group.end, span[1]) is not None)
 
 
 def _opens_name(text: str, end: int) -> bool:

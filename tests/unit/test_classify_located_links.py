@@ -1,0 +1,80 @@
+"""Links that the words around a place make or unmake: a list of where things are, a
+route named by its two ends, a market a plant exports to, a company's name after a word
+for China, Taiwanese firms, a route's crossing and Central Asian regions named in
+English. Each passage is written for its test; none is in the development set.
+"""
+
+from __future__ import annotations
+
+from services.classify.classifier import classify
+from services.common.contracts import Labels
+
+
+def _pairs(labels: Labels) -> set[tuple[str, str]]:
+    return {(p.province, p.country) for p in labels.pairings}
+
+
+def test_a_list_of_factory_locations_links_no_province() -> None:
+    text = ("The contract electronics maker signed a deal to build a plant near Hanoi. It "
+            "already has factories in Taiwan, China, Brazil, Mexico and Ireland.")
+    assert _pairs(classify(text)) == set()
+
+
+def test_locations_each_after_in_are_items_of_one_list() -> None:
+    text = ("Over the past decade the motor maker has developed industrial parks in Subic Bay "
+            "in the Philippines, in Qingdao in China's Shandong province, and in Pune, India.")
+    assert ("Shandong", "PH") not in _pairs(classify(text))
+
+
+def test_a_city_in_its_province_and_a_foreign_city_still_pair() -> None:
+    text = ("Dalian in Liaoning province and the Russian city of Murmansk will cooperate in "
+            "fisheries under a memorandum the two cities signed.")
+    assert _pairs(classify(text)) == {("Liaoning", "RU")}
+
+
+def test_a_route_named_by_its_two_ends_is_a_link() -> None:
+    text = "A photo shows the Xiamen-Budapest train at Haicang Station before its 18-day journey."
+    assert _pairs(classify(text)) == {("Fujian", "HU")}
+
+
+def test_a_tourist_train_is_no_route_link() -> None:
+    text = "A tourist train from Urumqi took 200 holidaymakers to see the lakes near Almaty."
+    assert _pairs(classify(text)) == set()
+
+
+def test_the_market_a_plant_exports_to_is_no_party() -> None:
+    text = ("A Taiwanese motor maker opened a factory in Vietnam's Binh Duong Province. The "
+            "plant will make 200,000 motors a year for export to the United States.")
+    assert _pairs(classify(text)) == {("Taiwan", "VN")}
+
+
+def test_a_trade_measure_names_no_party() -> None:
+    text = ("Taipei-based Lite-On is investing in Thailand to avoid US tariffs on goods made "
+            "on the mainland.")
+    assert _pairs(classify(text)) == {("Taiwan", "TH")}
+
+
+def test_a_taiwanese_firm_is_taiwans() -> None:
+    labels = classify("Taiwanese injection press maker Chuan Lih plans to open a plant in "
+                      "Vietnam next year.")
+    assert labels.provinces == ["Taiwan"]
+    assert _pairs(labels) == {("Taiwan", "VN")}
+
+
+def test_a_company_named_after_china_s_is_the_subject_of_its_said() -> None:
+    text = ("China's Zhejiang Huayou Cobalt said on Monday it would build a nickel smelter in "
+            "Indonesia with two partners.")
+    assert _pairs(classify(text)) == {("Zhejiang", "ID")}
+
+
+def test_a_province_a_route_passes_by_way_of_is_no_party() -> None:
+    text = ("The first cargo train from Chongqing left for Vientiane on Wednesday and will "
+            "reach the Lao capital by way of Yunnan Province in five days.")
+    assert _pairs(classify(text)) == {("Chongqing", "LA")}
+
+
+def test_a_kazakh_region_named_in_english_stands_for_kazakhstan() -> None:
+    text = ("An agreement on friendly relations between Zhambyl region and the Changji Hui "
+            "Autonomous Prefecture is to be signed during the governor's visit.")
+    labels = classify(text)
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
