@@ -672,6 +672,15 @@ def _dateline_end(text: str, folded: str, span: tuple[int, int], mentions: list[
     if first.start != span[0] or first.kind not in (PROVINCE, COUNTRY):
         return -1
     match = _DATELINE.match(folded, first.end, span[1])
-    if match is None or (match.group("dash") and not text[first.start : first.end].isupper()):
+    if match is None:
+        return -1
+    if match.group("dash") and not text[first.start : first.end].isupper() and not (
+        # "Beijing - Chinese companies have signed ...": opening a paragraph, a place
+        # and a dash before a new sentence is a dateline however it is written; one
+        # before another place joins the two ("Gansu - Kazakhstan cooperation").
+        match.group("dash") != ":" and (first.start == 0 or text[first.start - 1] == "\n")
+        and text[match.end() : match.end() + 1].isupper()
+        and not any(m.start == match.end() and m.kind in (PROVINCE, COUNTRY) for m in mentions[1:3])
+    ):
         return -1
     return match.end()

@@ -78,3 +78,15 @@ def test_a_kazakh_region_named_in_english_stands_for_kazakhstan() -> None:
             "Autonomous Prefecture is to be signed during the governor's visit.")
     labels = classify(text)
     assert _pairs(labels) == {("Xinjiang", "KZ")}
+
+
+def test_a_title_case_dateline_opening_the_text_is_no_party() -> None:
+    text = ("Beijing - Chinese companies have signed a contract to build the jetty of a "
+            "coal-fired power plant in Balochistan, Pakistan.")
+    assert _pairs(classify(text)) == set()
+
+
+def test_a_province_leader_meeting_a_foreign_minister_is_a_link() -> None:
+    text = ("A delegation of Kazakhstan's farm ministry met leaders of the Xinjiang Uygur "
+            "Autonomous Region to discuss supplies of grain.")
+    assert _pairs(classify(text)) == {("Xinjiang", "KZ")}
