@@ -153,6 +153,9 @@ class PairingExtractor:
         self._markers_automaton = Automaton(list(lists), ahocorasick_rs.MatchKind.Standard)
         self.company_chain_joiners = frozenset(grammar["company_chain_joiners"])
         self.subject_leads = tuple(grammar["subject_leads"])
+        self.travel_words = Substrings(grammar["travel_words"])
+        self.freight_words = Substrings(grammar["freight_words"])
+        self.agreement_words = Substrings(grammar["agreement_words"])
         self.locative_words = frozenset(grammar["locative_words"])
         self._china_words = frozenset(("china", "china's", "chinese"))
         self._gap_cache: dict[str, bool] = {}
@@ -496,10 +499,20 @@ class PairingExtractor:
                 clause_start = end
             if second.end <= start < clause_end:
                 clause_end = start
-        for cue in cues:
-            if clause_start <= cue.start and cue.end <= clause_end:
-                return clause_start, clause_end
-        return None
+        if not any(clause_start <= cue.start and cue.end <= clause_end for cue in cues):
+            return None
+        if self._carries_people(folded, clause_start, clause_end):
+            return None
+        return clause_start, clause_end
+
+    def _carries_people(self, folded: str, start: int, end: int) -> bool:
+        """Whether the clause tells of people travelling, not of goods or a deal: "a new
+        route from Fergana to Urumqi, with weekly flights", "a tourist train". Passenger
+        services and tours are no cooperation link; cargo flights and tourism agreements
+        are."""
+        clause = folded[start:end]
+        return (self.travel_words.found_in(clause) and not self.freight_words.found_in(clause)
+                and not self.agreement_words.found_in(clause))
 
     def _opens_subject_name(
         self, text: str, folded: str, span: tuple[int, int], group: _Group

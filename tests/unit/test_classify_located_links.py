@@ -90,3 +90,26 @@ def test_a_province_leader_meeting_a_foreign_minister_is_a_link() -> None:
     text = ("A delegation of Kazakhstan's farm ministry met leaders of the Xinjiang Uygur "
             "Autonomous Region to discuss supplies of grain.")
     assert _pairs(classify(text)) == {("Xinjiang", "KZ")}
+
+
+def test_a_passenger_air_route_is_no_link() -> None:
+    text = ("Uzbekistan Airways will launch a new route from Fergana to Urumqi, with weekly "
+            "flights every Friday from April 4.")
+    assert _pairs(classify(text)) == set()
+
+
+def test_a_cargo_air_route_is_a_link() -> None:
+    text = ("A new route with weekly cargo flights opened between Zhengzhou and Athens, "
+            "carrying e-commerce parcels.")
+    assert _pairs(classify(text)) == {("Henan", "GR")}
+
+
+def test_a_tourism_agreement_is_a_link() -> None:
+    text = "Yunnan signed a tourism cooperation agreement with Laos to draw more tourists."
+    assert _pairs(classify(text)) == {("Yunnan", "LA")}
+
+
+def test_a_ship_sailing_from_a_province_s_port_is_a_route() -> None:
+    text = ("Loaded with machinery and fruit, the ship will sail directly from Qingdao to "
+            "Vietnam and Thailand.")
+    assert _pairs(classify(text)) == {("Shandong", "VN"), ("Shandong", "TH")}
