@@ -113,3 +113,15 @@ def test_a_ship_sailing_from_a_province_s_port_is_a_route() -> None:
     text = ("Loaded with machinery and fruit, the ship will sail directly from Qingdao to "
             "Vietnam and Thailand.")
     assert _pairs(classify(text)) == {("Shandong", "VN"), ("Shandong", "TH")}
+
+
+def test_a_voyage_from_a_port_is_no_route_link() -> None:
+    text = ("After a 31-day voyage from Shanghai, 100 Chinese-made electric buses have landed "
+            "at the port of San Antonio in Chile.")
+    assert _pairs(classify(text)) == set()
+
+
+def test_a_state_governor_written_gov_stands_for_his_country() -> None:
+    text = ("Utah Gov. Gary Herbert signed a memorandum with the governor of Qinghai Province "
+            "on trade and energy.")
+    assert _pairs(classify(text)) == {("Qinghai", "US")}
