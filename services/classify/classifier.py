@@ -56,7 +56,9 @@ class Classifier:
         self.pairings = PairingExtractor(context["pairing"])
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
-        self.links_outside_bri = frozenset(load_json("cues.json")["links_outside_bri"]["provinces"])
+        cues = load_json("cues.json")
+        self.links_outside_bri = frozenset(cues["links_outside_bri"]["provinces"])
+        self.trade_figures = relevance.TradeFigures(cues["trade_figures"])
         self.candidates = PairingCandidates(context["pairing"], self.actors)
         if pairing_model is None:
             pairing_model = get_settings().pairing_model
@@ -130,7 +132,7 @@ class Classifier:
         china_abroad = _china_abroad_sentences(
             document, folded, sentences, sectors, self.links_outside_bri)
         score = relevance.score(
-            matches.cues,
+            self.trade_figures.outside(document, folded, matches.cues, lines),
             has_pairings=any(p.province not in self.links_outside_bri for p in pairings),
             china_abroad_sentences=china_abroad,
         )

@@ -70,3 +70,18 @@ def test_a_taiwan_company_abroad_is_no_belt_and_road_cooperation() -> None:
     labels = classify(text)
     assert [(p.province, p.country) for p in labels.pairings] == [("Taiwan", "JP")]
     assert labels.relevant is False
+
+
+def test_belt_and_road_countries_named_as_trade_partners_in_customs_figures() -> None:
+    # Customs figures that sort trading partners into Belt and Road countries are trade
+    # statistics, not capacity cooperation.
+    text = ("Shanxi's foreign trade rose 12 percent in the first half to 95 billion yuan, "
+            "Taiyuan Customs said. Trade with countries along the Belt and Road grew "
+            "18 percent, and imports of coal and iron ore fell.")
+    assert classify(text).relevant is False
+
+
+def test_belt_and_road_outside_trade_figures_still_counts() -> None:
+    text = ("Shanxi's foreign trade rose 12 percent in the first half, Taiyuan Customs "
+            "said. The province also signed Belt and Road agreements with Kazakhstan.")
+    assert classify(text).relevant is True
