@@ -312,3 +312,24 @@ def test_a_late_sentence_on_orders_in_production_states_activity() -> None:
             "employs 9,000 people. Also in production are double-decker buses for Sydney. "
             "Exports rose 8 percent.")
     assert "automotive" in classify(text).sectors
+
+
+def test_a_plants_auxiliary_power_station_is_no_sector() -> None:
+    text = ("A nickel group from Gansu has started building a smelter in Indonesia. "
+            "The works will have an auxiliary power plant and process 1.5 million tonnes "
+            "of ore a year. Output will go to battery makers in Asia.")
+    assert "electric-power" not in classify(text).sectors
+
+
+def test_what_a_deal_comes_as_is_background() -> None:
+    text = ("A Hubei builder signed an agreement on Friday to build a hydropower station "
+            "in southern Laos. The 40 MW station will sell its electricity to the state "
+            "utility. The agreement comes as the two countries push ahead with the "
+            "China-Laos railway.")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_dairy_production_base_abroad_is_agriculture() -> None:
+    text = ("A dairy group from Inner Mongolia has opened a dairy production base in "
+            "New Zealand's Waikato region.")
+    assert "agriculture" in classify(text).sectors
