@@ -209,6 +209,8 @@ class SectorContext:
             return False
         for word in _WORD.findall(text, mention.end, mention.end + 60)[:_NAME_WORDS]:
             bare = word.rstrip(".,")
+            if bare[:1].isdigit():
+                continue  # a numbered unit of a company: "China Railway 20th Bureau Group"
             if not bare[:1].isupper():
                 break
             if bare in self._company_words:

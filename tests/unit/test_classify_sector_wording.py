@@ -333,3 +333,23 @@ def test_a_dairy_production_base_abroad_is_agriculture() -> None:
     text = ("A dairy group from Inner Mongolia has opened a dairy production base in "
             "New Zealand's Waikato region.")
     assert "agriculture" in classify(text).sectors
+
+
+def test_solar_module_and_cell_factories_are_power() -> None:
+    text = ("A Chinese solar module maker began building a wafer factory in Vietnam to "
+            "supply its solar cell plants in Malaysia.")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_numbered_unit_of_china_railway_names_a_company() -> None:
+    text = ("China Railway 20th Bureau Group said its water supply project in Angola's "
+            "Cabinda province had passed final inspection. The system delivers 50,000 "
+            "cubic metres of drinking water a day.")
+    assert classify(text).sectors == ["water-resources"]
+
+
+def test_transport_and_communications_in_a_list_of_fields() -> None:
+    text = ("The governor of Shaanxi and Turkmenistan's foreign minister discussed "
+            "cooperation in the energy sector, transport, communications, high technology "
+            "and agriculture.")
+    assert classify(text).sectors == ["agriculture", "energy", "logistics", "telecommunications"]
