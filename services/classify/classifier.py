@@ -130,7 +130,7 @@ class Classifier:
         # Counted once the article's sectors are known: in an article about no sector, a
         # Chinese actor's dealings abroad are no evidence of capacity cooperation.
         china_abroad = _china_abroad_sentences(
-            document, folded, sentences, sectors, self.links_outside_bri)
+            document, folded, sentences, sectors, self.links_outside_bri, bool(countries))
         score = relevance.score(
             self.trade_figures.outside(document, folded, matches.cues, lines),
             has_pairings=any(p.province not in self.links_outside_bri for p in pairings),
@@ -289,14 +289,17 @@ def _outside_country_sentences(
 
 def _china_abroad_sentences(
     document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
-    outside_bri: frozenset[str],
+    outside_bri: frozenset[str], names_country: bool = False,
 ) -> int:
     """Sentences where a Chinese actor cooperates with a foreign country, in an article
     about a sector: the sector may be named in the next sentence, as a link may take
     two ("China's Zijin plans to invest 800 million dollars in Serbia. It will expand
     two copper mines."). So may the actor and the country ("A fruit company will build
     cold stores in Kazakhstan. Its manager, from Shaanxi, said ..."): sentences of
-    cooperation that name them apart count as one. The place of a dateline is where the
+    cooperation that name them apart count as one, and so does a sentence of a Chinese
+    actor's cooperation in an article that names the country elsewhere (``names_country``:
+    "The mill in Smederevo, Serbia, now belongs to HeSteel. The Chinese group plans to
+    invest 300 million euros in it"). The place of a dateline is where the
     report was filed from, not an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas
     deal with Russia"), and a province whose links are outside the Belt and Road
     (``outside_bri``) is no Chinese actor for it."""
@@ -318,7 +321,7 @@ def _china_abroad_sentences(
             count += 1
         actor = actor or names_actor
         country = country or COUNTRY in kinds
-    return count or int(actor and country)
+    return count or int(actor and (country or names_country))
 
 
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:

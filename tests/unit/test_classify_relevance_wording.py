@@ -85,3 +85,22 @@ def test_belt_and_road_outside_trade_figures_still_counts() -> None:
     text = ("Shanxi's foreign trade rose 12 percent in the first half, Taiyuan Customs "
             "said. The province also signed Belt and Road agreements with Kazakhstan.")
     assert classify(text).relevant is True
+
+
+def test_a_chinese_groups_investment_in_a_plant_of_a_country_named_before() -> None:
+    # The country is named where the plant is; the sentence of the Chinese group's
+    # investment names no country.
+    text = ("The copper smelter in Bor, Serbia, has belonged to Zijin since Monday, the "
+            "prime minister said. The Chinese group plans to invest 400 million euros to "
+            "modernise it and will keep its 5,000 workers.")
+    labels = classify(text)
+    assert labels.relevant is True
+    assert labels.sectors == ["nonferrous-metals"]
+
+
+def test_a_chinese_company_at_home_and_a_country_named_apart_is_no_sector_article() -> None:
+    # No sector: a Chinese actor and a country named apart do not make capacity
+    # cooperation.
+    text = ("Chinese tourists flocked to Thailand over the holiday. A Chinese travel "
+            "company said it would invest in more online booking tools.")
+    assert classify(text).relevant is False
