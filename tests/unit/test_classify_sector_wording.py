@@ -353,3 +353,10 @@ def test_transport_and_communications_in_a_list_of_fields() -> None:
             "cooperation in the energy sector, transport, communications, high technology "
             "and agriculture.")
     assert classify(text).sectors == ["agriculture", "energy", "logistics", "telecommunications"]
+
+
+def test_hydrogen_fuel_cell_vehicles_are_no_fuel() -> None:
+    text = ("Guangdong will speed up research on hybrid systems and hydrogen fuel cell "
+            "vehicles. Guangzhou and Shenzhen are its key cities for new energy and "
+            "connected vehicles.")
+    assert classify(text).sectors == ["automotive"]
