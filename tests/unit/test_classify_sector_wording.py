@@ -360,3 +360,9 @@ def test_hydrogen_fuel_cell_vehicles_are_no_fuel() -> None:
             "vehicles. Guangzhou and Shenzhen are its key cities for new energy and "
             "connected vehicles.")
     assert classify(text).sectors == ["automotive"]
+
+
+def test_a_port_city_named_as_a_place_is_no_logistics() -> None:
+    text = ("Punjab's chief minister returned from the forum in the port city of Tianjin "
+            "with agreements on a coal-fired power plant.")
+    assert classify(text).sectors == ["electric-power"]
