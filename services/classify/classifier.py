@@ -130,7 +130,8 @@ class Classifier:
         # Counted once the article's sectors are known: in an article about no sector, a
         # Chinese actor's dealings abroad are no evidence of capacity cooperation.
         china_abroad = _china_abroad_sentences(
-            document, folded, sentences, sectors, self.links_outside_bri, bool(countries))
+            document, folded, sentences, sectors, self.links_outside_bri, bool(countries),
+            _names_chinese_actor(document, folded, entities, self.links_outside_bri))
         score = relevance.score(
             self.trade_figures.outside(document, folded, matches.cues, lines),
             has_pairings=any(p.province not in self.links_outside_bri for p in pairings),
@@ -289,7 +290,7 @@ def _outside_country_sentences(
 
 def _china_abroad_sentences(
     document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
-    outside_bri: frozenset[str], names_country: bool = False,
+    outside_bri: frozenset[str], names_country: bool = False, names_chinese: bool = False,
 ) -> int:
     """Sentences where a Chinese actor cooperates with a foreign country, in an article
     about a sector: the sector may be named in the next sentence, as a link may take
@@ -299,7 +300,10 @@ def _china_abroad_sentences(
     cooperation that name them apart count as one, and so does a sentence of a Chinese
     actor's cooperation in an article that names the country elsewhere (``names_country``:
     "The mill in Smederevo, Serbia, now belongs to HeSteel. The Chinese group plans to
-    invest 300 million euros in it"). The place of a dateline is where the
+    invest 300 million euros in it"), and a sentence of cooperation with a foreign country
+    in an article that names China or a province outside a dateline (``names_chinese``:
+    "... founder of Chongqing Lifan Group ... Lifan has set up manufacturing bases in
+    Vietnam and Russia"). The place of a dateline is where the
     report was filed from, not an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas
     deal with Russia"), and a province whose links are outside the Belt and Road
     (``outside_bri``) is no Chinese actor for it."""
@@ -321,7 +325,26 @@ def _china_abroad_sentences(
             count += 1
         actor = actor or names_actor
         country = country or COUNTRY in kinds
-    return count or int(actor and (country or names_country))
+    return count or int((actor and (country or names_country)) or (names_chinese and country))
+
+
+def _names_chinese_actor(
+    document: str, folded: str, entities: list[Mention], outside_bri: frozenset[str]
+) -> bool:
+    """Whether the article names China or a province taking part in the Belt and Road
+    anywhere but in a dateline ("URUMQI (Xinhua) -- ..." names where it was filed)."""
+    for mention in entities:
+        if mention.kind == CHINA:
+            return True
+        if mention.kind != PROVINCE or mention.value in outside_bri:
+            continue
+        start = mention.start
+        if start == 0 or document[start - 1] == "\n":
+            line_end = line_around(document, start)[1]
+            if _dateline_end(document, folded, (start, line_end), [mention]) >= 0:
+                continue
+        return True
+    return False
 
 
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:

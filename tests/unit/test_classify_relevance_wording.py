@@ -104,3 +104,19 @@ def test_a_chinese_company_at_home_and_a_country_named_apart_is_no_sector_articl
     text = ("Chinese tourists flocked to Thailand over the holiday. A Chinese travel "
             "company said it would invest in more online booking tools.")
     assert classify(text).relevant is False
+
+
+def test_a_province_company_named_early_and_its_bases_abroad_later() -> None:
+    # The company's province is told two sentences before the sentence of its
+    # manufacturing bases abroad, too far back to link, but the article is about a
+    # Chinese company working abroad.
+    text = ("For the founder of Chongqing Zongshen Group, motorcycles and engines are the "
+            "two legs of the business. Developing countries still offer many markets, he "
+            "says. The group has set up manufacturing bases in Vietnam, Nigeria and Brazil.")
+    assert classify(text).relevant is True
+
+
+def test_a_province_named_only_in_a_dateline_is_no_chinese_actor() -> None:
+    text = ("LANZHOU, May 4 (Xinhua) -- Kazakhstan and Russia signed a gas supply deal on "
+            "Monday. The pipeline will carry 10 billion cubic metres a year.")
+    assert classify(text).relevant is False
