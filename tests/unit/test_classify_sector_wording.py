@@ -366,3 +366,8 @@ def test_a_port_city_named_as_a_place_is_no_logistics() -> None:
     text = ("Punjab's chief minister returned from the forum in the port city of Tianjin "
             "with agreements on a coal-fired power plant.")
     assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_chinese_freight_service_named_by_its_two_ends_is_logistics() -> None:
+    text = "中老铁路昆明至万象国际货运列车今日开行,满载蔬菜和电子产品。"
+    assert classify(text).sectors == ["logistics"]
