@@ -234,6 +234,8 @@ class ActorLinker:
             return []
         name = self._actor_name(text, earlier, tied[0])
         countries = self._referred_countries(text, folded, span, mentions, name)
+        if not countries and _opens_with_earlier_name(text, span, mentions, earlier):
+            countries = list(dict.fromkeys(m.value for m in mentions if m.kind == COUNTRY))
         if not countries:
             return []
         sectors = _sectors(mentions) or _sectors(earlier_mentions)
@@ -384,6 +386,23 @@ class ActorLinker:
         before = folded[max(span[0], country.start - _BEFORE) : country.start]
         length = self.non_link_previous.longest_suffix(before)
         return bool(length) and self.city_located_previous.longest_suffix(before) != length
+
+
+def _opens_with_earlier_name(
+    text: str, span: tuple[int, int], mentions: list[Mention], earlier: tuple[int, int]
+) -> bool:
+    """Whether ``span`` opens with a name that the earlier sentence of the tied actor
+    holds, a name that is no place: "Hunan-based firms such as Sany Heavy Industry ...
+    Sany, a maker of excavators, has set up factories in Turkey" (the short name of the
+    company, or one of several listed)."""
+    opener = (_OPENING_NAME.match(text, span[0], span[1])
+              or _OPENING_WORD.match(text, span[0], span[1]))
+    if opener is None:
+        return False
+    low, high = opener.span(1)
+    if any(m.start < high and m.end > low and m.kind != SECTOR for m in mentions):
+        return False  # a place, not the actor's name
+    return re.search(rf"\b{re.escape(opener.group(1))}\b", text[earlier[0] : earlier[1]]) is not None
 
 
 def _continues_other_actor(

@@ -62,7 +62,9 @@ class Classifier:
         self.sectors = SectorScorer(load_json("sectors.json"), context["pairing"])
         self.sector_context = SectorContext(load_json("sectors.json")["context"])
         self.route_compound_nouns = PhraseSet(context["pairing"]["route_compound_nouns"])
-        self.links_outside_bri = frozenset(load_json("cues.json")["links_outside_bri"]["provinces"])
+        cues = load_json("cues.json")
+        self.links_outside_bri = frozenset(cues["links_outside_bri"]["provinces"])
+        self.trade_figures = relevance.TradeFigures(cues["trade_figures"])
         self.candidates = PairingCandidates(context["pairing"], self.actors)
         if pairing_model is None:
             pairing_model = get_settings().pairing_model
@@ -137,9 +139,10 @@ class Classifier:
         # Counted once the article's sectors are known: in an article about no sector, a
         # Chinese actor's dealings abroad are no evidence of capacity cooperation.
         china_abroad = _china_abroad_sentences(
-            document, folded, sentences, sectors, self.links_outside_bri)
+            document, folded, sentences, sectors, self.links_outside_bri, bool(countries),
+            _names_chinese_actor(document, folded, entities, self.links_outside_bri))
         score = relevance.score(
-            matches.cues,
+            self.trade_figures.outside(document, folded, matches.cues, lines),
             has_pairings=any(p.province not in self.links_outside_bri for p in pairings),
             china_abroad_sentences=china_abroad,
         )
@@ -311,14 +314,20 @@ def _outside_country_sentences(
 
 def _china_abroad_sentences(
     document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
-    outside_bri: frozenset[str],
+    outside_bri: frozenset[str], names_country: bool = False, names_chinese: bool = False,
 ) -> int:
     """Sentences where a Chinese actor cooperates with a foreign country, in an article
     about a sector: the sector may be named in the next sentence, as a link may take
     two ("China's Zijin plans to invest 800 million dollars in Serbia. It will expand
     two copper mines."). So may the actor and the country ("A fruit company will build
     cold stores in Kazakhstan. Its manager, from Shaanxi, said ..."): sentences of
-    cooperation that name them apart count as one. The place of a dateline is where the
+    cooperation that name them apart count as one, and so does a sentence of a Chinese
+    actor's cooperation in an article that names the country elsewhere (``names_country``:
+    "The mill in Smederevo, Serbia, now belongs to HeSteel. The Chinese group plans to
+    invest 300 million euros in it"), and a sentence of cooperation with a foreign country
+    in an article that names China or a province outside a dateline (``names_chinese``:
+    "... founder of Chongqing Lifan Group ... Lifan has set up manufacturing bases in
+    Vietnam and Russia"). The place of a dateline is where the
     report was filed from, not an actor ("URUMQI (Xinhua) -- Kazakhstan signed a gas
     deal with Russia"), and a province whose links are outside the Belt and Road
     (``outside_bri``) is no Chinese actor for it."""
@@ -340,7 +349,26 @@ def _china_abroad_sentences(
             count += 1
         actor = actor or names_actor
         country = country or COUNTRY in kinds
-    return count or int(actor and country)
+    return count or int((actor and (country or names_country)) or (names_chinese and country))
+
+
+def _names_chinese_actor(
+    document: str, folded: str, entities: list[Mention], outside_bri: frozenset[str]
+) -> bool:
+    """Whether the article names China or a province taking part in the Belt and Road
+    anywhere but in a dateline ("URUMQI (Xinhua) -- ..." names where it was filed)."""
+    for mention in entities:
+        if mention.kind == CHINA:
+            return True
+        if mention.kind != PROVINCE or mention.value in outside_bri:
+            continue
+        start = mention.start
+        if start == 0 or document[start - 1] == "\n":
+            line_end = line_around(document, start)[1]
+            if _dateline_end(document, folded, (start, line_end), [mention]) >= 0:
+                continue
+        return True
+    return False
 
 
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:

@@ -58,6 +58,8 @@ _NAME_LINKS = ("of ", "for ", "and ", "& ")
 # 汽车零部件中欧班列. The joined words of a ministry's remit are as short: 能源和矿产部.
 _CJK_GAP = "[\u4e00-\u9fff]{0,6}?"
 _CJK_JOINED = "(?:[和与與及、][\u4e00-\u9fff]{1,4}?)*"
+# "玉溪至万象国际": a service's two ends, from one place to another, before its kind.
+_CJK_ENDS = "(?:[\u4e00-\u9fff]{1,6}?[至到][\u4e00-\u9fff]{1,6}?(?:国际|國際|跨境)?)?"
 # A project name's own words after its facility word ("Harbin Bureau Group"), at most.
 _NAME_WORDS = 4
 _WORD = re.compile(r"[\w.'\u2019-]+")
@@ -103,8 +105,10 @@ class SectorContext:
         self._route_span = max(len(p) for p in spec["route_previous"])
         route_next: list[str] = spec["route_next"]
         self._route_next = re.compile(_next_words([w for w in route_next if w[0] < _CJK_START]))
+        # The service's two ends may stand between the line and its freight words:
+        # 中老铁路玉溪至万象国际货运冷链列车.
         self._route_next_cjk = re.compile(
-            _alternatives([w for w in route_next if w[0] >= _CJK_START]))
+            _CJK_ENDS + _alternatives([w for w in route_next if w[0] >= _CJK_START]))
         self._title_cjk = re.compile(_CJK_JOINED + _suffixes(
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
         self._facilities = frozenset(spec["facility_words"])
@@ -209,6 +213,8 @@ class SectorContext:
             return False
         for word in _WORD.findall(text, mention.end, mention.end + 60)[:_NAME_WORDS]:
             bare = word.rstrip(".,")
+            if bare[:1].isdigit():
+                continue  # a numbered unit of a company: "China Railway 20th Bureau Group"
             if not bare[:1].isupper():
                 break
             if bare in self._company_words:

@@ -158,3 +158,18 @@ def test_officials_who_were_in_a_country_for_meetings_are_no_link() -> None:
     text = ("The signing came as provincial leaders, among them the governors of Yunnan and "
             "Anhui, were in Kazakhstan for meetings alongside a business conference.")
     assert classify(text).pairings == []
+
+
+def test_a_company_listed_with_its_province_then_named_alone_links() -> None:
+    # The company is tied to Hunan as one of a list; the next sentence opens with its
+    # short name and says where it built.
+    text = ("Hunan-based enterprises such as Sany Heavy Industry and Sunward Equipment "
+            "have sped up their expansion abroad. Sany, a leading maker of excavators, has "
+            "set up factories in Turkey and India.")
+    assert _pairs(classify(text)) == {("Hunan", "TR"), ("Hunan", "IN")}
+
+
+def test_a_sentence_opening_with_a_place_is_not_the_companys_name() -> None:
+    text = ("Hunan-based Sany Heavy Industry met officials from Kazakhstan. Kazakhstan has "
+            "signed a road contract with Turkey.")
+    assert ("Hunan", "TR") not in _pairs(classify(text))

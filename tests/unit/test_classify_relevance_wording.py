@@ -70,3 +70,53 @@ def test_a_taiwan_company_abroad_is_no_belt_and_road_cooperation() -> None:
     labels = classify(text)
     assert [(p.province, p.country) for p in labels.pairings] == [("Taiwan", "JP")]
     assert labels.relevant is False
+
+
+def test_belt_and_road_countries_named_as_trade_partners_in_customs_figures() -> None:
+    # Customs figures that sort trading partners into Belt and Road countries are trade
+    # statistics, not capacity cooperation.
+    text = ("Shanxi's foreign trade rose 12 percent in the first half to 95 billion yuan, "
+            "Taiyuan Customs said. Trade with countries along the Belt and Road grew "
+            "18 percent, and imports of coal and iron ore fell.")
+    assert classify(text).relevant is False
+
+
+def test_belt_and_road_outside_trade_figures_still_counts() -> None:
+    text = ("Shanxi's foreign trade rose 12 percent in the first half, Taiyuan Customs "
+            "said. The province also signed Belt and Road agreements with Kazakhstan.")
+    assert classify(text).relevant is True
+
+
+def test_a_chinese_groups_investment_in_a_plant_of_a_country_named_before() -> None:
+    # The country is named where the plant is; the sentence of the Chinese group's
+    # investment names no country.
+    text = ("The copper smelter in Bor, Serbia, has belonged to Zijin since Monday, the "
+            "prime minister said. The Chinese group plans to invest 400 million euros to "
+            "modernise it and will keep its 5,000 workers.")
+    labels = classify(text)
+    assert labels.relevant is True
+    assert labels.sectors == ["nonferrous-metals"]
+
+
+def test_a_chinese_company_at_home_and_a_country_named_apart_is_no_sector_article() -> None:
+    # No sector: a Chinese actor and a country named apart do not make capacity
+    # cooperation.
+    text = ("Chinese tourists flocked to Thailand over the holiday. A Chinese travel "
+            "company said it would invest in more online booking tools.")
+    assert classify(text).relevant is False
+
+
+def test_a_province_company_named_early_and_its_bases_abroad_later() -> None:
+    # The company's province is told two sentences before the sentence of its
+    # manufacturing bases abroad, too far back to link, but the article is about a
+    # Chinese company working abroad.
+    text = ("For the founder of Chongqing Zongshen Group, motorcycles and engines are the "
+            "two legs of the business. Developing countries still offer many markets, he "
+            "says. The group has set up manufacturing bases in Vietnam, Nigeria and Brazil.")
+    assert classify(text).relevant is True
+
+
+def test_a_province_named_only_in_a_dateline_is_no_chinese_actor() -> None:
+    text = ("LANZHOU, May 4 (Xinhua) -- Kazakhstan and Russia signed a gas supply deal on "
+            "Monday. The pipeline will carry 10 billion cubic metres a year.")
+    assert classify(text).relevant is False

@@ -312,3 +312,62 @@ def test_a_late_sentence_on_orders_in_production_states_activity() -> None:
             "employs 9,000 people. Also in production are double-decker buses for Sydney. "
             "Exports rose 8 percent.")
     assert "automotive" in classify(text).sectors
+
+
+def test_a_plants_auxiliary_power_station_is_no_sector() -> None:
+    text = ("A nickel group from Gansu has started building a smelter in Indonesia. "
+            "The works will have an auxiliary power plant and process 1.5 million tonnes "
+            "of ore a year. Output will go to battery makers in Asia.")
+    assert "electric-power" not in classify(text).sectors
+
+
+def test_what_a_deal_comes_as_is_background() -> None:
+    text = ("A Hubei builder signed an agreement on Friday to build a hydropower station "
+            "in southern Laos. The 40 MW station will sell its electricity to the state "
+            "utility. The agreement comes as the two countries push ahead with the "
+            "China-Laos railway.")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_dairy_production_base_abroad_is_agriculture() -> None:
+    text = ("A dairy group from Inner Mongolia has opened a dairy production base in "
+            "New Zealand's Waikato region.")
+    assert "agriculture" in classify(text).sectors
+
+
+def test_solar_module_and_cell_factories_are_power() -> None:
+    text = ("A Chinese solar module maker began building a wafer factory in Vietnam to "
+            "supply its solar cell plants in Malaysia.")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_numbered_unit_of_china_railway_names_a_company() -> None:
+    text = ("China Railway 20th Bureau Group said its water supply project in Angola's "
+            "Cabinda province had passed final inspection. The system delivers 50,000 "
+            "cubic metres of drinking water a day.")
+    assert classify(text).sectors == ["water-resources"]
+
+
+def test_transport_and_communications_in_a_list_of_fields() -> None:
+    text = ("The governor of Shaanxi and Turkmenistan's foreign minister discussed "
+            "cooperation in the energy sector, transport, communications, high technology "
+            "and agriculture.")
+    assert classify(text).sectors == ["agriculture", "energy", "logistics", "telecommunications"]
+
+
+def test_hydrogen_fuel_cell_vehicles_are_no_fuel() -> None:
+    text = ("Guangdong will speed up research on hybrid systems and hydrogen fuel cell "
+            "vehicles. Guangzhou and Shenzhen are its key cities for new energy and "
+            "connected vehicles.")
+    assert classify(text).sectors == ["automotive"]
+
+
+def test_a_port_city_named_as_a_place_is_no_logistics() -> None:
+    text = ("Punjab's chief minister returned from the forum in the port city of Tianjin "
+            "with agreements on a coal-fired power plant.")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_chinese_freight_service_named_by_its_two_ends_is_logistics() -> None:
+    text = "中老铁路昆明至万象国际货运列车今日开行,满载蔬菜和电子产品。"
+    assert classify(text).sectors == ["logistics"]
