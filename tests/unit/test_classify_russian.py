@@ -49,8 +49,8 @@ def test_adjectives_follow_the_names_last_letter() -> None:
     assert forms.adjective("Кашгар*", "Xinjiang") == "кашгарск*"
     assert forms.adjective("Урумчи", "Xinjiang") == "урумчийск*"
     assert forms.adjective("Шанхай*", "Shanghai") == "шанхайск*"
-    # "пекинский" is as often the central government as the city.
-    assert forms.adjective("Пекин*", "Beijing") is None
+    # "пекинская компания" is the city's; the government is "официальный Пекин".
+    assert forms.adjective("Пекин*", "Beijing") == "пекинск*"
 
 
 def test_a_province_in_the_prepositional_case_is_found() -> None:
@@ -114,10 +114,97 @@ def test_a_sector_adjective_with_a_long_ending_counts() -> None:
     assert {"building-materials", "mining"} <= set(labels.sectors)
 
 
-def test_an_air_service_is_aviation() -> None:
+def test_an_air_service_is_logistics_not_aerospace() -> None:
     labels = classify("Открыто прямое авиасообщение между Урумчи и Душанбе.")
     assert _pairs(labels) == {("Xinjiang", "TJ")}
-    assert labels.sectors == ["aerospace"]
+    assert labels.sectors == ["logistics"]
+
+
+def test_a_flight_route_is_logistics() -> None:
+    labels = classify("Авиакомпания будет дважды в неделю летать по маршруту Омск — Урумчи.")
+    assert _pairs(labels) == {("Xinjiang", "RU")}
+    assert labels.pairings[0].sectors == ["logistics"]
+
+
+def test_aircraft_making_stays_aerospace() -> None:
+    labels = classify("Компания из провинции Шэньси построит в Узбекистане завод по сборке самолётов "
+                      "для авиастроения.")
+    assert _pairs(labels) == {("Shaanxi", "UZ")}
+    assert "aerospace" in labels.sectors
+
+
+def test_a_route_told_over_two_sentences_links_its_origin_to_its_destination() -> None:
+    labels = classify("Грузовой поезд отправился из Чэнду. Через 12 дней он прибудет в Лодзь.")
+    assert _pairs(labels) == {("Sichuan", "PL")}
+    assert labels.pairings[0].sectors == ["logistics"]
+
+
+def test_countries_a_route_passes_are_no_destination() -> None:
+    labels = classify("В среду из города Ханьчжун провинции Шэньси отправился контейнерный поезд. "
+                      "Состав пройдёт по территории Казахстана и Беларуси и прибудет в Москву.")
+    assert _pairs(labels) == {("Shaanxi", "RU")}
+
+
+def test_a_chinese_destination_is_no_route_origin() -> None:
+    labels = classify("Из Киева в китайский город Цзинань отправился контейнерный поезд. "
+                      "Состав пойдёт через Россию и Монголию.")
+    assert ("Shandong", "RU") not in _pairs(labels)
+    assert ("Shandong", "MN") not in _pairs(labels)
+
+
+def test_a_train_service_in_one_clause_is_logistics() -> None:
+    labels = classify("Поезда из Сианя будут ходить также в Москву и Роттердам.")
+    assert _pairs(labels) == {("Shaanxi", "RU"), ("Shaanxi", "NL")}
+    assert all(p.sectors == ["logistics"] for p in labels.pairings)
+
+
+def test_a_road_crossing_is_logistics_not_automotive() -> None:
+    labels = classify("Власти Приморья договорились о работе автомобильного пункта пропуска "
+                      "Хуньчунь — Краскино на границе провинции Цзилинь с Россией.")
+    assert "automotive" not in labels.sectors
+    assert "logistics" in labels.sectors
+
+
+def test_cars_exported_through_a_crossing_are_cargo() -> None:
+    labels = classify("Через погранпереход Хоргос в Синьцзяне в Казахстан экспортировано 450 тысяч "
+                      "автомобилей.")
+    assert labels.sectors == ["logistics"]
+
+
+def test_the_deal_described_in_the_next_sentence_gives_the_links_sectors() -> None:
+    labels = classify("Губернатор провинции Синьцзян и аким Алматинской области подписали соглашение. "
+                      "Оно предусматривает строительство ГЭС и линий электропередачи.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.pairings[0].sectors == ["electric-power"]
+
+
+def test_the_parties_linked_across_sentences_take_the_deals_sectors() -> None:
+    labels = classify("Глава провинции Юньнань принял посла Лаоса. Стороны подписали соглашение. "
+                      "Оно предусматривает строительство ГЭС.")
+    assert _pairs(labels) == {("Yunnan", "LA")}
+    assert labels.pairings[0].sectors == ["electric-power"]
+
+
+def test_mayors_of_moscow_and_beijing_link_the_city() -> None:
+    labels = classify("Мэры Москвы и Пекина подписали программу сотрудничества городов на три года.")
+    assert _pairs(labels) == {("Beijing", "RU")}
+
+
+def test_beijing_helping_is_the_government() -> None:
+    labels = classify("Ташкент и Пекин подписали соглашения. Пекин также поможет проложить тоннель "
+                      "для железной дороги в Узбекистане.")
+    assert labels.provinces == []
+    assert labels.pairings == []
+
+
+def test_a_beijing_company_is_the_city() -> None:
+    labels = classify("Пекинская компания построит цементный завод в Узбекистане.")
+    assert _pairs(labels) == {("Beijing", "UZ")}
+
+
+def test_a_russian_oblast_adjective_stands_for_russia() -> None:
+    labels = classify("Губернатор Рязанской области подписал меморандум с провинцией Гуйчжоу.")
+    assert _pairs(labels) == {("Guizhou", "RU")}
 
 
 def test_tourists_from_a_country_are_no_party() -> None:
