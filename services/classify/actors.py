@@ -80,6 +80,9 @@ class ActorLinker:
         self.route_passed = tuple(routes["passed_previous"])
         self.route_sector = frozenset({routes["sector"]})
         self.origin_name_words = frozenset(routes["origin_name_words"])
+        self.crossing_references = Substrings(routes["crossing_references"])
+        self.crossing_reach = int(routes["crossing_reach"])
+        self.crossing_cues = Substrings(cue.lower() for cue in grammar["crossing_cues"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
@@ -185,16 +188,24 @@ class ActorLinker:
         """"Грузовой поезд отправился из Чэнду. Через 12 дней он прибудет в Лодзь": a route
         whose origin, a province's city, one sentence names and whose destination abroad
         a later one, referring back to the route ("он", "поезд"), names. The countries it
-        passes on the way ("через Казахстан") are no destination."""
-        if not self.route_words.found_in(folded, earlier[0], earlier[1]):
-            return []
-        origins = [m for m in earlier_mentions
-                   if m.kind == PROVINCE and self._is_origin(text, folded, earlier, m)]
-        if not origins:
-            return []
+        passes on the way ("через Казахстан") are no destination. A crossing named with
+        its province and referred back to ("эти два погранперехода на границе Китая и
+        Казахстана") joins the province to the country the same way."""
         countries = [m for m in mentions if m.kind == COUNTRY]
         reach = min(countries[0].start, span[0] + self.reference_reach)
-        if not self.route_references.found_in(folded, span[0], reach):
+        origins: list[Mention] = []
+        if self.route_words.found_in(folded, earlier[0], earlier[1]) and (
+            self.route_references.found_in(folded, span[0], reach)
+        ):
+            origins = [m for m in earlier_mentions
+                       if m.kind == PROVINCE and self._is_origin(text, folded, earlier, m)]
+        if not origins and self.crossing_references.found_in(folded, span[0], reach):
+            # A crossing named with its province, then "these two crossings on the border
+            # of China and Kazakhstan": the crossing's province, joined to the country.
+            origins = [m for m in earlier_mentions
+                       if m.kind == PROVINCE and self.crossing_cues.found_in(
+                           folded, max(earlier[0], m.start - self.crossing_reach), m.start)]
+        if not origins:
             return []
         destinations = [m.value for m in countries if not self._passed(text, folded, span, m)]
         if not destinations:

@@ -26,8 +26,9 @@ _COORDINATORS = frozenset(
     {"and", "or", "&", "-", "/", "vs", "vs.", "versus", ",", "и", "или", "和", "与", "與"}
 )
 _NEXT_CAPITALISED = re.compile(r" ([A-Z]\w*)")
-# A place coordinated right before another: "москвы и " in "мэры Москвы и Пекина".
-_COORDINATED_BEFORE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)? (?:и|and) $")
+# A place coordinated right before another: "москвы и " in "мэры Москвы и Пекина", or
+# a route's first end: "москва - " in "поезда Москва — Пекин" (dashes are folded to "-").
+_COORDINATED_BEFORE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)? ?(?:и |and |-{1,2} ?|/)$")
 
 
 def _has_cjk(word: str) -> bool:

@@ -107,6 +107,9 @@ _DATELINE = re.compile(
     r"|(?P<dash>-{1,2}|:)\s)"
 )
 
+# What joins the two ends of a route's name, in folded text: "Чита — Маньчжурия".
+_ROUTE_DASHES = frozenset({"-", "--", "/"})
+
 # "between" (and "the") just before a place: the pair it opens is the link.
 _BETWEEN = re.compile(r"\bbetween (?:the )?$")
 
@@ -143,7 +146,8 @@ class PairingExtractor:
         self.parties_openings = PhraseSet(grammar["parties_openings"])
         self.follow_on_openings = PhraseSet(grammar["parties_openings"] + grammar["agreement_openings"])
         self.border_previous = PhraseSet(grammar["border_previous"])
-        self.crossing_cues = Substrings(grammar["crossing_cues"])
+        # Read in folded (lower-case) text: "КПП" is found as "кпп".
+        self.crossing_cues = Substrings(cue.lower() for cue in grammar["crossing_cues"])
         self.group_words = frozenset(grammar["group_words"])
         self.group_characters = frozenset(w for w in self.group_words if len(w) == 1)
         self.list_separators: list[str] = grammar["list_separators"]
@@ -246,9 +250,11 @@ class PairingExtractor:
                     after = group
             subject = provinces[0] if _opens_subject_name(text, span, provinces[0]) else None
             order = (before, after, subject)
-            # "between Tashkent region and Chongqing": the pair "between" opens.
-            if after is not None and _BETWEEN.search(
-                folded, max(span[0], country_group.start - 12), country_group.start
+            # "between Tashkent region and Chongqing": the pair "between" opens; so does a
+            # route's pair of ends ("вагоны Чита — Маньчжурия").
+            if after is not None and (
+                _BETWEEN.search(folded, max(span[0], country_group.start - 12), country_group.start)
+                or folded[country_group.end : after.start].strip() in _ROUTE_DASHES
             ):
                 order = (after, before, subject)
             for province_group in order:

@@ -303,3 +303,47 @@ def test_a_city_named_as_where_a_dialogue_began_is_its_venue() -> None:
 def test_a_plant_opening_in_a_province_is_no_event_venue() -> None:
     labels = classify("В Синьцзяне открылся завод казахстанской компании.")
     assert _pairs(labels) == {("Xinjiang", "KZ")}
+
+
+def test_manzhouli_named_in_russian_is_inner_mongolia() -> None:
+    labels = classify("Через погранпереход Забайкальск — Маньчжурия за год прошло 22 млн тонн грузов.")
+    assert _pairs(labels) == {("Inner Mongolia", "RU")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_the_historical_manchuria_is_no_province() -> None:
+    labels = classify("В 1930-е годы Северная Маньчжурия была оккупирована.")
+    assert labels.provinces == []
+
+
+def test_a_crossing_referred_back_to_joins_its_province_to_the_country() -> None:
+    labels = classify("Через КПП Хоргос и Алашанькоу Синьцзян-Уйгурского автономного района прошло "
+                      "более 90 тысяч грузовых поездов. Ежедневно эти два погранперехода на границе "
+                      "Китая и Казахстана пересекают более 20 составов.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.pairings[0].sectors == ["logistics"]
+
+
+def test_each_route_named_by_its_ends_is_a_link() -> None:
+    labels = classify("Между Россией и Китаем курсируют поезда Пекин — Москва, а также вагоны "
+                      "Чита — Маньчжурия.")
+    assert _pairs(labels) == {("Beijing", "RU"), ("Inner Mongolia", "RU")}
+    assert all(p.sectors == ["logistics"] for p in labels.pairings)
+
+
+def test_a_forum_held_in_a_provincial_capital_is_its_venue() -> None:
+    labels = classify("Кыргызстан и Китай подписали 29 документов на бизнес-форуме в Урумчи.")
+    assert labels.provinces == ["Xinjiang"]
+    assert labels.pairings == []
+
+
+def test_where_a_national_deal_is_signed_is_its_venue() -> None:
+    labels = classify("Казахстан и Китай подписали в Урумчи соглашения на 600 млн долларов.")
+    assert labels.pairings == []
+
+
+def test_substations_and_power_lines_are_electric_power() -> None:
+    labels = classify("Алматинская область и компания из Синьцзяна подписали соглашение о "
+                      "строительстве подстанций и линий электропередачи.")
+    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert labels.pairings[0].sectors == ["electric-power"]
