@@ -347,3 +347,35 @@ def test_substations_and_power_lines_are_electric_power() -> None:
                       "строительстве подстанций и линий электропередачи.")
     assert _pairs(labels) == {("Xinjiang", "KZ")}
     assert labels.pairings[0].sectors == ["electric-power"]
+
+
+def test_a_delegations_trip_is_no_train() -> None:
+    labels = classify("Делегация Хабаровского края начала поездку с Харбина, где прошла встреча с "
+                      "вице-губернатором провинции Хэйлунцзян.")
+    assert "logistics" not in labels.sectors
+
+
+def test_a_meeting_with_a_provinces_official_is_a_link() -> None:
+    labels = classify("Вице-губернатор Ленинградской области заявил о росте связей на встрече с "
+                      "председателем Политического консультативного совета провинции Хэйлунцзян.")
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+
+
+def test_travel_by_a_railway_is_logistics_not_railway_building() -> None:
+    labels = classify("После запуска пассажирских перевозок по железной дороге Китай — Лаос через "
+                      "КПП Мохань в провинции Юньнань совершено 25 тысяч поездок в Лаос.")
+    assert "railways" not in labels.sectors
+    assert "logistics" in labels.sectors
+
+
+def test_a_freight_route_is_logistics() -> None:
+    labels = classify("Провинция Шаньси открыла свой первый маршрут грузовых перевозок в Лаос.")
+    assert _pairs(labels) == {("Shanxi", "LA")}
+    assert labels.pairings[0].sectors == ["logistics"]
+
+
+def test_cranes_are_construction_machinery() -> None:
+    labels = classify("Компания из провинции Шаньдун построит в Ферганской области завод, который "
+                      "будет собирать подъёмные краны.")
+    assert _pairs(labels) == {("Shandong", "UZ")}
+    assert "construction-machinery" in labels.sectors
