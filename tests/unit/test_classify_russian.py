@@ -379,3 +379,28 @@ def test_cranes_are_construction_machinery() -> None:
                       "будет собирать подъёмные краны.")
     assert _pairs(labels) == {("Shandong", "UZ")}
     assert "construction-machinery" in labels.sectors
+
+
+def test_a_crossing_the_train_goes_over_is_no_party() -> None:
+    labels = classify("Поезд из провинции Цзянси пересечёт Хоргос в Синьцзяне и через 12 дней "
+                      "прибудет в Ташкент.")
+    assert _pairs(labels) == {("Jiangxi", "UZ")}
+
+
+def test_a_railway_bureau_is_an_operator_not_railway_building() -> None:
+    labels = classify("По данным Ланьчжоуского управления железных дорог, грузовой поезд из Ганьсу "
+                      "прибудет в Алматы через семь дней.")
+    assert _pairs(labels) == {("Gansu", "KZ")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_oilseeds_and_highways_name_their_sectors() -> None:
+    labels = classify("Туркестанская область и компания Jinxin (Xi'an) Seed Technology создадут парк "
+                      "масличных культур, а также построят автотрассу Шардара — Арыс.")
+    assert {"agriculture", "logistics"} <= set(labels.sectors)
+
+
+def test_a_metro_is_railways() -> None:
+    labels = classify("Компания из провинции Хэнань вложится в строительство метрополитена в Ташкенте.")
+    assert _pairs(labels) == {("Henan", "UZ")}
+    assert labels.sectors == ["railways"]
