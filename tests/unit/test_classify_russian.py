@@ -404,3 +404,29 @@ def test_a_metro_is_railways() -> None:
     labels = classify("Компания из провинции Хэнань вложится в строительство метрополитена в Ташкенте.")
     assert _pairs(labels) == {("Henan", "UZ")}
     assert labels.sectors == ["railways"]
+
+
+def test_vehicles_counted_at_a_crossing_are_traffic_not_automotive() -> None:
+    labels = classify("Пропускная способность пункта пропуска Благовещенск — Хэйхэ вырастет до 850 "
+                      "машин в сутки; сейчас оформляют 250 автомобилей в сутки.")
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    assert labels.sectors == ["logistics"]
+
+
+def test_goods_trucks_carry_are_cargo() -> None:
+    labels = classify("Через пункт пропуска Кани-Курган — Хэйхэ прошли фуры с автомобильными шинами "
+                      "из провинции Хэйлунцзян в Россию.")
+    assert "automotive" not in labels.sectors
+
+
+def test_ceramics_and_clinker_are_building_materials() -> None:
+    labels = classify("Компания Hangzhou Nabel построит в Татарстане завод керамики, а другая "
+                      "выпустит клинкерные изделия и строительную известь.")
+    assert _pairs(labels) == {("Zhejiang", "RU")}
+    assert labels.sectors == ["building-materials"]
+
+
+def test_a_memorandum_signed_in_harbin_has_harbin_as_venue() -> None:
+    labels = classify("Калужская область подписала в Харбине меморандум с компанией SINOMA.")
+    assert labels.provinces == ["Heilongjiang"]
+    assert labels.pairings == []
