@@ -430,3 +430,23 @@ def test_a_memorandum_signed_in_harbin_has_harbin_as_venue() -> None:
     labels = classify("Калужская область подписала в Харбине меморандум с компанией SINOMA.")
     assert labels.provinces == ["Heilongjiang"]
     assert labels.pairings == []
+
+
+def test_russian_words_of_the_less_named_sectors() -> None:
+    cases = {
+        "Компания из Синьцзяна построит в Казахстане центр обработки данных и сеть 5G.":
+            "telecommunications",
+        "Компания из Ганьсу построит в Казахстане завод по выплавке меди и цинка.":
+            "nonferrous-metals",
+        "Компания из Синьцзяна построит в Таджикистане водохранилище и системы мелиорации.":
+            "water-resources",
+        "Компания из Цзянсу построит в Узбекистане ветропарк и солнечные панели.":
+            "electric-power",
+    }
+    for text, sector in cases.items():
+        assert sector in classify(text).sectors, text
+
+
+def test_goods_a_train_carries_are_cargo() -> None:
+    labels = classify("Первый поезд со стальными рулонами отправился из провинции Цзянси в Ташкент.")
+    assert labels.sectors == ["logistics"]
