@@ -450,3 +450,17 @@ def test_russian_words_of_the_less_named_sectors() -> None:
 def test_goods_a_train_carries_are_cargo() -> None:
     labels = classify("Первый поезд со стальными рулонами отправился из провинции Цзянси в Ташкент.")
     assert labels.sectors == ["logistics"]
+
+
+def test_the_plant_described_in_the_next_sentence_gives_the_links_sectors() -> None:
+    labels = classify("Компания из провинции Хэнань подписала соглашение с Узбекистаном. Завод будет "
+                      "выпускать цемент и кирпич.")
+    assert _pairs(labels) == {("Henan", "UZ")}
+    assert labels.pairings[0].sectors == ["building-materials"]
+
+
+def test_soy_processing_is_agriculture() -> None:
+    labels = classify("Амурская область и народное правительство города Хэйхэ подписали протокол. "
+                      "Стороны намерены построить завод по переработке сои.")
+    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    assert labels.pairings[0].sectors == ["agriculture"]
