@@ -33,6 +33,8 @@ from services.classify.matcher import Mention
 from services.classify.pairings import CueSentence, Link, _dateline_end
 from services.classify.phrases import PhraseSet, Substrings
 
+# The words joining the items of a list of places: "Китая, Казахстана и России".
+_LIST_WORDS = frozenset({"и", "and", "or", "или"})
 # The weight of one strong sector term (see sectors.json).
 _STRONG = 1.0 - 1e-9
 _BEFORE = 60
@@ -72,6 +74,17 @@ class ActorLinker:
         self.parties_openings = tuple(grammar["parties_openings"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
+        routes = spec["routes"]
+        self.route_words = Substrings(routes["words"])
+        self.origin_previous = tuple(routes["origin_previous"])
+        self.origin_words = int(routes["origin_words"])
+        self.route_references = Substrings(routes["references"])
+        self.route_passed = tuple(routes["passed_previous"])
+        self.route_sector = frozenset({routes["sector"]})
+        self.origin_name_words = frozenset(routes["origin_name_words"])
+        self.crossing_references = Substrings(routes["crossing_references"])
+        self.crossing_reach = int(routes["crossing_reach"])
+        self.crossing_cues = Substrings(cue.lower() for cue in grammar["crossing_cues"])
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
@@ -104,11 +117,13 @@ class ActorLinker:
                 starts = [m.start for m in entities]
             found: list[Link] = []
             skipped: list[tuple[int, int]] = []
+            nearest: tuple[tuple[int, int], list[Mention]] | None = None
             for earlier in reversed(spans[max(0, position - self.window) : position]):
                 inside = _inside(entities, starts, earlier)
                 if not any(m.kind == PROVINCE for m in inside):
                     skipped.append(earlier)
                     continue
+                nearest = earlier, inside
                 if not any(_continues_other_actor(text, earlier, inside, s) for s in skipped):
                     found = self._link(text, folded, earlier, inside, span, mentions)
                 break  # the nearest sentence naming a province is the only candidate
@@ -119,6 +134,8 @@ class ActorLinker:
                 found = self._link_later(text, folded,
                                          spans[position + 1 : position + 1 + self.window],
                                          entities, starts, span, mentions, name_from)
+            if not found and nearest is not None:
+                found = self._route_link(text, folded, *nearest, span, mentions)
             links.extend(found)
         return links
 
@@ -166,6 +183,75 @@ class ActorLinker:
                 for country in countries
             ]
         return []
+
+    def _route_link(
+        self, text: str, folded: str, earlier: tuple[int, int], earlier_mentions: list[Mention],
+        span: tuple[int, int], mentions: list[Mention],
+    ) -> list[Link]:
+        """"Грузовой поезд отправился из Чэнду. Через 12 дней он прибудет в Лодзь": a route
+        whose origin, a province's city, one sentence names and whose destination abroad
+        a later one, referring back to the route ("он", "поезд"), names. The countries it
+        passes on the way ("через Казахстан") are no destination. A crossing named with
+        its province and referred back to ("эти два погранперехода на границе Китая и
+        Казахстана") joins the province to the country the same way."""
+        countries = [m for m in mentions if m.kind == COUNTRY]
+        reach = min(countries[0].start, span[0] + self.reference_reach)
+        origins: list[Mention] = []
+        if self.route_words.found_in(folded, earlier[0], earlier[1]) and (
+            self.route_references.found_in(folded, span[0], reach)
+        ):
+            origins = [m for m in earlier_mentions
+                       if m.kind == PROVINCE and self._is_origin(text, folded, earlier, m)]
+        if not origins and self.crossing_references.found_in(folded, span[0], reach):
+            # A crossing named with its province, then "these two crossings on the border
+            # of China and Kazakhstan": the crossing's province, joined to the country.
+            origins = [m for m in earlier_mentions
+                       if m.kind == PROVINCE and self.crossing_cues.found_in(
+                           folded, max(earlier[0], m.start - self.crossing_reach), m.start)]
+        if not origins:
+            return []
+        destinations = [m.value for m in countries if not self._passed(text, folded, span, m)]
+        if not destinations:
+            return []
+        sectors = _sectors(mentions) or _sectors(earlier_mentions) or self.route_sector
+        return [
+            Link(province, country, sectors, earlier[0], span[1])
+            for province in dict.fromkeys(m.value for m in origins)
+            for country in dict.fromkeys(destinations)
+        ]
+
+    def _passed(self, text: str, folded: str, span: tuple[int, int], country: Mention) -> bool:
+        """Whether the route only passes the country: a passed phrase before it, or before
+        the list it ends ("по территории Китая, Казахстана, России")."""
+        before = folded[span[0] : country.start]
+        for phrase in self.route_passed:
+            at = before.rfind(phrase)
+            if at < 0 or (at > 0 and before[at - 1].isalnum()):
+                continue
+            low = country.start - len(before) + at + len(phrase)
+            if all(word[:1].isupper() or word in _LIST_WORDS
+                   for word in _WORD.findall(text[low : country.start])):
+                return True
+        return False
+
+    def _is_origin(
+        self, text: str, folded: str, sentence: tuple[int, int], mention: Mention
+    ) -> bool:
+        """Whether a route leaves from the province: an origin phrase before it, with at
+        most a few words of the place's own name between ("из города Дунгуань провинции
+        Гуандун")."""
+        before = folded[max(sentence[0], mention.start - _BEFORE) : mention.start]
+        for phrase in self.origin_previous:
+            at = before.rfind(phrase)
+            if at < 0 or (at > 0 and before[at - 1].isalnum()):
+                continue
+            low = mention.start - len(before) + at + len(phrase)
+            words = text[low : mention.start].split()
+            if len(words) <= self.origin_words and all(
+                word[:1].isupper() or word.lower() in self.origin_name_words for word in words
+            ):
+                return True
+        return False
 
     def _project_link(
         self, text: str, folded: str, entities: list[Mention], starts: list[int],

@@ -26,6 +26,9 @@ _COORDINATORS = frozenset(
     {"and", "or", "&", "-", "/", "vs", "vs.", "versus", ",", "и", "или", "和", "与", "與"}
 )
 _NEXT_CAPITALISED = re.compile(r" ([A-Z]\w*)")
+# A place coordinated right before another: "москвы и " in "мэры Москвы и Пекина", or
+# a route's first end: "москва - " in "поезда Москва — Пекин" (dashes are folded to "-").
+_COORDINATED_BEFORE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)? ?(?:и |and |-{1,2} ?|/)$")
 
 
 def _has_cjk(word: str) -> bool:
@@ -49,8 +52,11 @@ class _Metonym:
         self.government_next = frozenset(w for w in spec["government_next"] if not _has_cjk(w))
         self.government_next_cjk = [w for w in spec["government_next"] if _has_cjk(w)]
         self.place_next_cjk = spec["place_next_text"]
+        self.municipal_previous = PhraseSet(spec["municipal_previous"])
 
     def is_government(self, folded: str, mention: Mention, neighbours: list[Mention]) -> bool:
+        if self._municipal_before(folded, mention):
+            return False
         after = folded[mention.end : mention.end + _WINDOW]
         before = folded[max(0, mention.start - _WINDOW) : mention.start]
         if after.startswith("-"):
@@ -87,6 +93,8 @@ class _Metonym:
         firms", "Beijing's Daxing district", "北京市"."""
         if folded[mention.start : mention.end].endswith(tuple(self.place_next_cjk)):
             return True
+        if self._municipal_before(folded, mention):
+            return True
         after = folded[mention.end : mention.end + _WINDOW]
         if any(after.startswith(word) for word in self.place_next_cjk):
             return True
@@ -96,6 +104,16 @@ class _Metonym:
             after = after[1:]
         next_word = _words(after, 1)
         return bool(next_word) and after[:1] == " " and next_word[0] in self.place_words
+
+    def _municipal_before(self, folded: str, mention: Mention) -> bool:
+        """Whether the city's own officials or government precede the name: "мэр Пекина",
+        "мэры Москвы и Пекина" (another city's name coordinated before it)."""
+        before = folded[max(0, mention.start - _WINDOW) : mention.start]
+        if self.municipal_previous.longest_suffix(before):
+            return True
+        coordinated = _COORDINATED_BEFORE.search(before)
+        return coordinated is not None and bool(
+            self.municipal_previous.longest_suffix(before[: coordinated.start()]))
 
     @staticmethod
     def _coordinated_with_country(folded: str, mention: Mention, neighbours: list[Mention]) -> bool:

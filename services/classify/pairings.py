@@ -11,6 +11,7 @@ country of the two groups, with the sectors named in the link's own part of the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -106,6 +107,9 @@ _DATELINE = re.compile(
     r"|(?P<dash>-{1,2}|:)\s)"
 )
 
+# What joins the two ends of a route's name, in folded text: "Чита — Маньчжурия".
+_ROUTE_DASHES = frozenset({"-", "--", "/"})
+
 # "between" (and "the") just before a place: the pair it opens is the link.
 _BETWEEN = re.compile(r"\bbetween (?:the )?$")
 
@@ -133,13 +137,17 @@ class PairingExtractor:
         self.tie_alone = Substrings(grammar["actors"]["tie_previous_alone"])
         self.colon_list_openers = Substrings(grammar["colon_list_openers"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
+        self.route_cue_words = tuple(grammar["route_cues"]["words"])
+        self.route_sector = frozenset({grammar["route_cues"]["sector"]})
         self.transit_previous = PhraseSet(grammar["transit_previous"])
         self._transit_phrases = Substrings(grammar["transit_previous"])
         self.passed_joiners = frozenset(grammar["passed_joiners"])
         self.transit_next = Substrings(grammar["transit_next"])
         self.parties_openings = PhraseSet(grammar["parties_openings"])
+        self.follow_on_openings = PhraseSet(grammar["parties_openings"] + grammar["agreement_openings"])
         self.border_previous = PhraseSet(grammar["border_previous"])
-        self.crossing_cues = Substrings(grammar["crossing_cues"])
+        # Read in folded (lower-case) text: "КПП" is found as "кпп".
+        self.crossing_cues = Substrings(cue.lower() for cue in grammar["crossing_cues"])
         self.group_words = frozenset(grammar["group_words"])
         self.group_characters = frozenset(w for w in self.group_words if len(w) == 1)
         self.list_separators: list[str] = grammar["list_separators"]
@@ -163,29 +171,42 @@ class PairingExtractor:
     def extract(self, text: str, folded: str, sentences: list[CueSentence]) -> list[Link]:
         """Links in every sentence holding a province, a country and a cooperation cue."""
         links: list[Link] = []
-        previous: list[Link] = []  # the links of the sentence just before
-        previous_end = -1
         for span, mentions, cues, kinds in sentences:
             if PROVINCE in kinds and COUNTRY in kinds:
-                found = self._sentence_links(text, folded, span, mentions, cues)
-                links.extend(found)
-                previous, previous_end = found, span[1]
-                continue
-            if previous and not folded[previous_end : span[0]].strip() and (
-                self.parties_openings.longest_prefix(folded[span[0] : span[1]].lstrip())
-            ):
-                # "... signed a memorandum. The two sides agreed to cooperate in farming":
-                # the sectors of the parties' next sentence are the link's.
-                named = self._named_sectors(folded, [m for m in mentions if m.kind == SECTOR])
-                if named:
-                    for index, link in enumerate(links):
-                        if link in previous:
-                            links[index] = link._replace(sectors=link.sectors | named)
-            previous = []
+                links.extend(self._sentence_links(text, folded, span, mentions, cues))
         if any(link.passing for link in links) and not all(link.passing for link in links):
             # A route's origin was linked elsewhere: the crossing it passes is no party.
             links = [link for link in links if not link.passing]
         return links
+
+    def follow_on_sectors(
+        self, folded: str, links: list[Link], sentences: list[CueSentence]
+    ) -> list[Link]:
+        """``links`` with the sectors of the sentence right after each one's evidence,
+        when that sentence goes on with the parties or the deal ("... signed a memorandum.
+        The two sides agreed to cooperate in farming", "Стороны подписали соглашение. Оно
+        предусматривает строительство ГЭС") and names no province of its own."""
+        if not links:
+            return links
+        named_after: dict[int, frozenset[str]] = {}
+        for span, mentions, _cues, kinds in sentences:
+            if PROVINCE in kinds or SECTOR not in kinds:
+                continue
+            opening = folded[span[0] : span[1]].lstrip()
+            if self.follow_on_openings.longest_prefix(opening):
+                named = self._named_sectors(folded, [m for m in mentions if m.kind == SECTOR])
+                if named:
+                    named_after[span[0]] = named
+        if not named_after:
+            return links
+        starts = sorted(named_after)
+        extended = []
+        for link in links:
+            index = bisect_left(starts, link.end)
+            if index < len(starts) and not folded[link.end : starts[index]].strip():
+                link = link._replace(sectors=link.sectors | named_after[starts[index]])
+            extended.append(link)
+        return extended
 
     def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
         """Clause breaks, gap breaks and relative clauses of one sentence, in one pass."""
@@ -235,9 +256,11 @@ class PairingExtractor:
                     after = group
             subject = provinces[0] if self._opens_subject_name(text, folded, span, provinces[0]) else None
             order = (before, after, subject)
-            # "between Tashkent region and Chongqing": the pair "between" opens.
-            if after is not None and _BETWEEN.search(
-                folded, max(span[0], country_group.start - 12), country_group.start
+            # "between Tashkent region and Chongqing": the pair "between" opens; so does a
+            # route's pair of ends ("вагоны Чита — Маньчжурия").
+            if after is not None and (
+                _BETWEEN.search(folded, max(span[0], country_group.start - 12), country_group.start)
+                or folded[country_group.end : after.start].strip() in _ROUTE_DASHES
             ):
                 order = (after, before, subject)
             for province_group in order:
@@ -252,6 +275,8 @@ class PairingExtractor:
                 if clause is None:
                     continue
                 named = self._sectors(folded, groups, province_group, country_group, clause, sectors)
+                if not named and self._route_cue(folded, clause, cues):
+                    named = self.route_sector
                 start, end = span
                 parties = self._company_chain(text, folded, provinces, province_group)
                 for province in (m for group in parties for m in group.mentions):
@@ -259,6 +284,14 @@ class PairingExtractor:
                         links.append(Link(province.value, country.value, named, start, end))
                 break
         return links
+
+    def _route_cue(self, folded: str, clause: tuple[int, int], cues: list[Mention]) -> bool:
+        """Whether a cue of the clause names a route service ("поезда", "рейсов")."""
+        return any(
+            clause[0] <= cue.start and cue.end <= clause[1]
+            and folded.startswith(self.route_cue_words, cue.start)
+            for cue in cues
+        )
 
     def _company_chain(
         self, text: str, folded: str, provinces: list[_Group], linked: _Group
