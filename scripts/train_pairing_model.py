@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +34,14 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from services.classify.classifier import CLASSIFIER_VERSION, Classifier
-from services.classify.gazetteer import load_json
-from services.classify.pairing_model import FEATURES_FILE
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Train this checkout's classifier, not whichever copy the environment installed.
+sys.path.insert(0, str(REPO_ROOT))
+
+from services.classify.classifier import CLASSIFIER_VERSION, Classifier  # noqa: E402
+from services.classify.gazetteer import load_json  # noqa: E402
+from services.classify.pairing_model import FEATURES_FILE  # noqa: E402
+
 DEVSET = REPO_ROOT / "services" / "classify" / "data" / "devset.jsonl"
 OUTPUT = REPO_ROOT / "services" / "classify" / "data" / "pairing_model.json"
 FOLDS = 5

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,6 +117,8 @@ def test_retraining_on_the_same_data_reproduces_the_shipped_file(tmp_path: Path)
     subprocess.run(
         [sys.executable, "scripts/train_pairing_model.py", "--output", str(output), "--quiet"],
         cwd=REPO_ROOT,
+        # the checkout's own classifier, not whichever copy the environment installed
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         check=True,
         timeout=280,
     )
