@@ -323,7 +323,7 @@ def _china_abroad_sentences(
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:
     """One pairing per (province, country): sectors of all its links, first evidence."""
     merged: dict[tuple[str, str], tuple[Link, set[str]]] = {}
-    for link in sorted(links, key=lambda link: link.start):
+    for link in sorted(links, key=_START):
         key = (link.province, link.country)
         if key in merged:
             merged[key][1].update(link.sectors)

@@ -127,6 +127,9 @@ class PairingExtractor:
         # test before the pattern's search.
         self._seat_ends = tuple(f" {p} " for p in grammar["seat_prepositions"])
         self.venue_before_words = frozenset(grammar["venue_before_words"])
+        # Whether ASCII text can hold one (they are Russian): if not, no English sentence
+        # needs its words split to look for one.
+        self._venue_words_in_ascii = any(word.isascii() for word in self.venue_before_words)
         self.venue_place_nouns = frozenset(grammar["venue_place_nouns"])
         self.venue_next_words = frozenset(grammar["venue_next_words"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
@@ -348,6 +351,8 @@ class PairingExtractor:
         """Whether a preposition of place (perhaps with "городе", "провинции") stands
         before the province and an event's verb follows within its clause ("в Урумчи
         состоялась", "в городе Цзинань провинции Шаньдун начался диалог")."""
+        if not self._venue_words_in_ascii and before.isascii():
+            return False
         words = before.split()
         if len(words) >= 2 and words[-1] in self.venue_place_nouns:
             words = words[:-1]
