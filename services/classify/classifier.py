@@ -195,7 +195,7 @@ class Classifier:
         made = self.foreign_places.made
         foreign = [m for s in sentences for m in s.mentions if m.kind == COUNTRY and made(m)]
         if foreign:
-            places = sorted(places + foreign, key=lambda m: m.start)
+            places = sorted(places + foreign, key=_START)
         return self.candidates.read(
             document, folded, places, {id(m) for m in foreign}, lines, cues, rule_links, title_end,
             linked_only,
@@ -271,7 +271,7 @@ def _cue_sentences(
                     spans = split_line(document, line_start, line_stop)
                     places = _outside_country_sentences(places, inside, spans)
                 if places:
-                    inside = sorted(inside + places, key=lambda m: m.start)
+                    inside = sorted(inside + places, key=_START)
                     kinds.add(COUNTRY)
             can_link = COUNTRY in kinds and (PROVINCE in kinds or CHINA in kinds)
             if not can_link:
@@ -294,7 +294,7 @@ def _cue_sentences(
         if sentence is None:
             low = bisect_left(inside_starts, span[0])
             mentions = inside[low : bisect_left(inside_starts, span[1], low)]
-            kinds_here = frozenset(m.kind for m in mentions)
+            kinds_here = frozenset([m.kind for m in mentions])
             sentences[span] = CueSentence(span, mentions, [cue], kinds_here)
         else:
             sentence.cues.append(cue)
@@ -342,9 +342,10 @@ def _china_abroad_sentences(
         if not mentions:
             continue
         start = _dateline_end(document, folded, sentence.span, mentions)
+        kinds = sentence.kinds  # the kinds of its mentions, unless a dateline drops some
         if start >= 0:
             mentions = [m for m in mentions if m.start >= start]
-        kinds = {m.kind for m in mentions}
+            kinds = frozenset(m.kind for m in mentions)
         names_actor = CHINA in kinds or any(
             m.kind == PROVINCE and m.value not in outside_bri for m in mentions)
         if COUNTRY in kinds and names_actor:
@@ -376,7 +377,7 @@ def _names_chinese_actor(
 def _merge(links: list[Link], document: str, text_offset: int) -> list[Pairing]:
     """One pairing per (province, country): sectors of all its links, first evidence."""
     merged: dict[tuple[str, str], tuple[Link, set[str]]] = {}
-    for link in sorted(links, key=lambda link: link.start):
+    for link in sorted(links, key=_START):
         key = (link.province, link.country)
         if key in merged:
             merged[key][1].update(link.sectors)

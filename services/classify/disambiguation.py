@@ -146,7 +146,7 @@ class _SenseRule:
         """Indexes of ``mentions`` that are not the country."""
         own = [
             (i, m) for i, m in enumerate(mentions)
-            if m.kind == COUNTRY and m.value == self.entity
+            if m.value == self.entity and m.kind == COUNTRY
         ]
         bare = [(i, m) for i, m in own if folded[m.start : m.end] == self.alias]
         other_names = len(own) > len(bare)

@@ -127,7 +127,10 @@ def _pair_in_line(
         if mention.start == span[0] and _dateline_end(document, folded, span, [mention]) > 0:
             continue
         side = provinces if mention.kind == PROVINCE else countries
-        side.setdefault(index, {}).setdefault(mention.value, mention)
+        named = side.get(index)  # no new dict per mention, as setdefault(index, {}) makes
+        if named is None:
+            named = side[index] = {}
+        named.setdefault(mention.value, mention)
     for p_index, named in provinces.items():
         for c_index in range(p_index - window, p_index + window + 1):
             other = countries.get(c_index)

@@ -127,7 +127,13 @@ class PairingExtractor:
         self.venue_before_cjk = frozenset(grammar["venue_before_cjk"])
         self.venue_next_cjk = Substrings(grammar["venue_next_cjk"])
         self._seat = _seat_pattern(grammar["seat_nouns"], grammar["seat_prepositions"])
+        # What the text before a diplomat's posting ends with (see _seat_pattern): a cheap
+        # test before the pattern's search.
+        self._seat_ends = tuple(f" {p} " for p in grammar["seat_prepositions"])
         self.venue_before_words = frozenset(grammar["venue_before_words"])
+        # Whether ASCII text can hold one (they are Russian): if not, no English sentence
+        # needs its words split to look for one.
+        self._venue_words_in_ascii = any(word.isascii() for word in self.venue_before_words)
         self.venue_place_nouns = frozenset(grammar["venue_place_nouns"])
         self.venue_next_words = frozenset(grammar["venue_next_words"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
@@ -362,7 +368,7 @@ class PairingExtractor:
         if self.venue_previous.longest_suffix(before):
             return True
         # "the consul general of Kazakhstan in Shanghai": where a diplomat is posted.
-        if self._seat.search(before):
+        if before.endswith(self._seat_ends) and self._seat.search(before):
             return True
         # "论坛在乌鲁木齐举行": 在 or 于 before, the event's verb after, in one clause.
         if before[-1:] in self.venue_before_cjk:
@@ -384,6 +390,8 @@ class PairingExtractor:
         """Whether a preposition of place (perhaps with "городе", "провинции") stands
         before the province and an event's verb follows within its clause ("в Урумчи
         состоялась", "в городе Цзинань провинции Шаньдун начался диалог")."""
+        if not self._venue_words_in_ascii and before.isascii():
+            return False
         words = before.split()
         if len(words) >= 2 and words[-1] in self.venue_place_nouns:
             words = words[:-1]

@@ -73,12 +73,18 @@ class Substrings:
     alternation of them instead of one ``in`` test per phrase."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
+        phrases = list(phrases)
         alternatives = [re.escape(phrase) for phrase in phrases]
         # No phrase is never found; "(?!)" is a pattern that never matches.
         self._pattern = re.compile("|".join(alternatives) if alternatives else "(?!)")
+        # Phrases that all hold a non-ASCII character (Chinese words) cannot be in ASCII
+        # text, most English news: no search is needed there.
+        self._in_ascii = any(phrase.isascii() for phrase in phrases)
 
     def found_in(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """Whether ``text[start:end]`` holds one of the phrases (without slicing it)."""
+        if not self._in_ascii and text.isascii():  # a flag of the string: no pass over it
+            return False
         if end is None:
             return self._pattern.search(text, start) is not None
         return self._pattern.search(text, start, end) is not None

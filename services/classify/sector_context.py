@@ -150,7 +150,8 @@ class SectorContext:
                 and not self._names_project(text, mention)
             ) or self._names_load_or_body(folded, mention):
                 dropped.append(mention)
-            elif self._names_one_facility(text, mention, title_end):
+            elif mention.value in self._named_facilities and self._names_one_facility(
+                    text, mention, title_end):
                 routes[id(mention)] = replace(mention, entry=replace(mention.entry, weight=1.0))
         if title_ends:
             dropped_ids = {id(m) for m in dropped}

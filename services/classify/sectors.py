@@ -78,7 +78,8 @@ class SectorScorer:
                     mention.start - previous_end > _MAX_LIST_GAP  # too far apart: no list
                     or not self._continues_list(folded[previous_end : mention.start])
                 ):
-                    found |= _list_sectors(chain)
+                    if len(chain) >= _MIN_LIST_SECTORS:  # shorter chains list nothing
+                        found |= _list_sectors(chain)
                     chain = []
             chain.append(mention)
         found |= _list_sectors(chain)
