@@ -109,7 +109,11 @@ class SectorContext:
         # 中老铁路玉溪至万象国际货运冷链列车.
         self._route_next_cjk = re.compile(
             _CJK_ENDS + _alternatives([w for w in route_next if w[0] >= _CJK_START]))
-        self._title_cjk = re.compile(_CJK_JOINED + _suffixes(
+        # A body's remit may run on past the sector word before its kind: 农业农村厅
+        # (agriculture and rural affairs), 矿产资源部, 能源管理局; only known links may stand
+        # between, so that 铁路全部建成 keeps its railway.
+        links = "(?:" + _alternatives(spec["title_links_cjk"]) + ")?"
+        self._title_cjk = re.compile(_CJK_JOINED + links + _suffixes(
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
         self._facilities = frozenset(spec["facility_words"])
         self._named_facilities = {

@@ -371,3 +371,37 @@ def test_a_port_city_named_as_a_place_is_no_logistics() -> None:
 def test_a_chinese_freight_service_named_by_its_two_ends_is_logistics() -> None:
     text = "中老铁路昆明至万象国际货运列车今日开行,满载蔬菜和电子产品。"
     assert classify(text).sectors == ["logistics"]
+
+
+def test_a_body_whose_remit_runs_on_past_the_sector_word_makes_no_sector() -> None:
+    # 农业农村厅 is the department of agriculture and rural affairs: a title, no farming.
+    text = ("贵州省农业农村厅和文化和旅游厅负责人会见柬埔寨旅游部代表团,"
+            "双方商定互办旅游推介会,扩大两地游客往来。")
+    assert "agriculture" not in classify(text).sectors
+
+
+def test_a_railway_all_built_is_no_body() -> None:
+    # Only known links may stand between a remit and a body's suffix: 全部 is no ministry.
+    text = "广西企业参与承建的越南河内轻轨铁路全部建成,将于年内开通运营。"
+    assert "railways" in classify(text).sectors
+
+
+def test_an_institute_named_for_water_works_builds_no_water_project() -> None:
+    text = ("四川水利水电勘测设计研究院在尼泊尔承建的一座水电站日前建成发电,"
+            "可满足周边数万居民的用电需求。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_national_road_built_abroad_is_logistics() -> None:
+    text = ("湖南路桥企业承建的肯尼亚一条国家公路日前通车,"
+            "全长约120公里,连接内罗毕与北部多个城镇。")
+    assert classify(text).sectors == ["logistics"]
+
+
+def test_a_road_built_for_a_plant_is_a_passing_word() -> None:
+    # One road in a factory story does not make it a logistics story.
+    text = ("浙江一家电池企业在匈牙利德布勒森建设动力电池工厂,总投资约70亿元。"
+            "工厂将为欧洲多家车企供应新能源汽车电池。"
+            "市长表示,市里将修建一条专用公路接入厂区。"
+            "首条生产线预计明年投产。")
+    assert classify(text).sectors == ["automotive"]
