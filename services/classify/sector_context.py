@@ -115,6 +115,8 @@ class SectorContext:
         links = "(?:" + _alternatives(spec["title_links_cjk"]) + ")?"
         self._title_cjk = re.compile(_CJK_JOINED + links + _suffixes(
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
+        # "以天然气为原料": what a plant turns into its products is its input, not its trade.
+        self._feedstock_cjk = re.compile(_CJK_JOINED + _alternatives(spec["feedstock_next_cjk"]))
         self._facilities = frozenset(spec["facility_words"])
         self._named_facilities = {
             slug: frozenset(words) for slug, words in spec["named_facilities"].items()}
@@ -167,12 +169,13 @@ class SectorContext:
 
     def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
         """Whether the mention names what a carrier carries, a body by its remit ("the
-        agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company or a
-        ministry."""
+        agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company, a
+        ministry or a plant's raw material."""
         end = mention.end
         if folded[mention.start] >= _CJK_START:
             return bool(self._company_suffix.match(folded, end)
                         or self._title_cjk.match(folded, end)
+                        or self._feedstock_cjk.match(folded, end)
                         or (mention.value != _LOGISTICS and self._carrier_cjk.match(folded, end)))
         if mention.value == _LOGISTICS:
             return False

@@ -405,3 +405,20 @@ def test_a_road_built_for_a_plant_is_a_passing_word() -> None:
             "市长表示,市里将修建一条专用公路接入厂区。"
             "首条生产线预计明年投产。")
     assert classify(text).sectors == ["automotive"]
+
+
+def test_a_plants_raw_material_makes_no_sector_of_its_own() -> None:
+    # The complex turns gas into plastics: a chemicals story, not an oil-and-gas one.
+    text = ("江苏一家化工企业在乌兹别克斯坦卡什卡达里亚州投资建设的聚烯烃项目开工,"
+            "项目以天然气为原料,建成后每年可生产聚乙烯50万吨。")
+    assert classify(text).sectors == ["chemicals"]
+
+
+def test_a_gas_chemical_complex_is_chemicals() -> None:
+    text = "山东企业承建的俄罗斯一座天然气化工综合体完成主体施工,将生产聚丙烯和聚乙烯。"
+    assert classify(text).sectors == ["chemicals"]
+
+
+def test_a_cross_border_bridge_is_logistics() -> None:
+    text = "黑龙江黑河至俄罗斯布拉戈维申斯克的界河大桥正式通车,两岸货车往来时间大为缩短。"
+    assert "logistics" in classify(text).sectors
