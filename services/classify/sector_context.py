@@ -117,6 +117,14 @@ class SectorContext:
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
         # "以天然气为原料": what a plant turns into its products is its input, not its trade.
         self._feedstock_cjk = re.compile(_CJK_JOINED + _alternatives(spec["feedstock_next_cjk"]))
+        # "汽车出口增长": goods a province sells abroad, figures of trade, not its industry.
+        self._traded_cjk = re.compile(_CJK_JOINED + _alternatives(spec["traded_next_cjk"]))
+        # The usual short names of groups whose name holds a sector word (中国建材 builds
+        # solar plants); "中国建材产业" is the industry again.
+        self._short_names = re.compile(
+            _alternatives(spec["company_short_names_cjk"])
+            + "(?!" + _alternatives(spec["short_name_not_next_cjk"]) + ")")
+        self._short_name_span = max(len(n) for n in spec["company_short_names_cjk"])
         self._facilities = frozenset(spec["facility_words"])
         self._named_facilities = {
             slug: frozenset(words) for slug, words in spec["named_facilities"].items()}
@@ -170,12 +178,14 @@ class SectorContext:
     def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
         """Whether the mention names what a carrier carries, a body by its remit ("the
         agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company, a
-        ministry or a plant's raw material."""
+        ministry, a group's short name, goods traded or a plant's raw material."""
         end = mention.end
         if folded[mention.start] >= _CJK_START:
             return bool(self._company_suffix.match(folded, end)
                         or self._title_cjk.match(folded, end)
                         or self._feedstock_cjk.match(folded, end)
+                        or self._traded_cjk.match(folded, end)
+                        or self._in_short_name(folded, mention)
                         or (mention.value != _LOGISTICS and self._carrier_cjk.match(folded, end)))
         if mention.value == _LOGISTICS:
             return False
@@ -183,6 +193,13 @@ class SectorContext:
                 or self._body.match(folded, end) is not None
                 or (mention.value in self._carrier_sectors
                     and self._carrying.match(folded, end) is not None))
+
+    def _in_short_name(self, folded: str, mention: Mention) -> bool:
+        """Whether the mention lies inside a group's short name (中国建材)."""
+        low = max(0, mention.end - self._short_name_span)
+        high = mention.start + self._short_name_span
+        return any(found.start() <= mention.start and mention.end <= found.end()
+                   for found in self._short_names.finditer(folded, low, high))
 
     def _names_route(self, text: str, folded: str, mention: Mention) -> bool:
         """Whether a railway word names a service's route, station or operator."""

@@ -422,3 +422,20 @@ def test_a_gas_chemical_complex_is_chemicals() -> None:
 def test_a_cross_border_bridge_is_logistics() -> None:
     text = "黑龙江黑河至俄罗斯布拉戈维申斯克的界河大桥正式通车,两岸货车往来时间大为缩短。"
     assert "logistics" in classify(text).sectors
+
+
+def test_a_groups_short_name_makes_no_sector() -> None:
+    # 中国建材 is China National Building Material; here it builds a wind farm.
+    text = ("中国建材所属、总部位于安徽合肥的一家工程公司承建的南非北开普省150兆瓦风电场并网,"
+            "中国建材副总经理出席并网仪式。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_the_industry_named_like_a_group_still_counts() -> None:
+    text = "山东与埃及签署协议,推动中国建材产业与埃及开展合作,在苏伊士建设水泥和玻璃生产线。"
+    assert "building-materials" in classify(text).sectors
+
+
+def test_goods_traded_make_no_sector() -> None:
+    text = "江苏对俄汽车出口增长。前三季度江苏对俄罗斯进出口总额达到320亿元。"
+    assert classify(text).sectors == []
