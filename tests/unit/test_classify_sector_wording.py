@@ -439,3 +439,14 @@ def test_the_industry_named_like_a_group_still_counts() -> None:
 def test_goods_traded_make_no_sector() -> None:
     text = "江苏对俄汽车出口增长。前三季度江苏对俄罗斯进出口总额达到320亿元。"
     assert classify(text).sectors == []
+
+
+def test_the_short_word_for_nonferrous_metals_counts_in_a_list() -> None:
+    text = "湖南省与哈萨克斯坦商定在钢铁、有色、建材等领域开展产能合作。"
+    assert classify(text).sectors == ["building-materials", "nonferrous-metals", "steel"]
+
+
+def test_a_water_main_is_water_works() -> None:
+    text = ("湖北企业承建的埃塞俄比亚德雷达瓦输水工程竣工,"
+            "将为城区40万居民提供安全饮用水。")
+    assert classify(text).sectors == ["water-resources"]
