@@ -450,3 +450,12 @@ def test_a_water_main_is_water_works() -> None:
     text = ("湖北企业承建的埃塞俄比亚德雷达瓦输水工程竣工,"
             "将为城区40万居民提供安全饮用水。")
     assert classify(text).sectors == ["water-resources"]
+
+
+def test_a_border_port_named_as_a_landmark_late_in_a_story_makes_no_sector() -> None:
+    # 口岸 is a cue word itself: it cannot show that its own sentence states cooperation.
+    text = ("新疆塔城企业在哈萨克斯坦东哈州投资的肉牛养殖项目签约。"
+            "项目建成后每年可出栏肉牛2万头,并带动当地饲料种植。"
+            "双方还将合作建设屠宰加工厂。"
+            "塔城距巴克图口岸12公里。")
+    assert classify(text).sectors == ["agriculture"]
