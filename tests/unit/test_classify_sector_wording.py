@@ -459,3 +459,9 @@ def test_a_border_port_named_as_a_landmark_late_in_a_story_makes_no_sector() -> 
             "双方还将合作建设屠宰加工厂。"
             "塔城距巴克图口岸12公里。")
     assert classify(text).sectors == ["agriculture"]
+
+
+def test_where_a_smelters_ore_comes_from_makes_no_mining_story() -> None:
+    text = ("云南一家企业在老挝投资建设的锌冶炼厂投产,年产锌锭5万吨,"
+            "原料来自当地一座锌矿。")
+    assert classify(text).sectors == ["nonferrous-metals"]
