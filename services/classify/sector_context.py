@@ -109,8 +109,22 @@ class SectorContext:
         # 中老铁路玉溪至万象国际货运冷链列车.
         self._route_next_cjk = re.compile(
             _CJK_ENDS + _alternatives([w for w in route_next if w[0] >= _CJK_START]))
-        self._title_cjk = re.compile(_CJK_JOINED + _suffixes(
+        # A body's remit may run on past the sector word before its kind: 农业农村厅
+        # (agriculture and rural affairs), 矿产资源部, 能源管理局; only known links may stand
+        # between, so that 铁路全部建成 keeps its railway.
+        links = "(?:" + _alternatives(spec["title_links_cjk"]) + ")?"
+        self._title_cjk = re.compile(_CJK_JOINED + links + _suffixes(
             spec["title_suffixes_cjk"], spec["title_suffix_exceptions_cjk"]))
+        # "以天然气为原料": what a plant turns into its products is its input, not its trade.
+        self._feedstock_cjk = re.compile(_CJK_JOINED + _alternatives(spec["feedstock_next_cjk"]))
+        # "汽车出口增长": goods a province sells abroad, figures of trade, not its industry.
+        self._traded_cjk = re.compile(_CJK_JOINED + _alternatives(spec["traded_next_cjk"]))
+        # The usual short names of groups whose name holds a sector word (中国建材 builds
+        # solar plants); "中国建材产业" is the industry again.
+        self._short_names = re.compile(
+            _alternatives(spec["company_short_names_cjk"])
+            + "(?!" + _alternatives(spec["short_name_not_next_cjk"]) + ")")
+        self._short_name_span = max(len(n) for n in spec["company_short_names_cjk"])
         self._facilities = frozenset(spec["facility_words"])
         self._named_facilities = {
             slug: frozenset(words) for slug, words in spec["named_facilities"].items()}
@@ -164,12 +178,15 @@ class SectorContext:
 
     def _names_load_or_body(self, folded: str, mention: Mention) -> bool:
         """Whether the mention names what a carrier carries, a body by its remit ("the
-        agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company or a
-        ministry."""
+        agriculture ministry"), a vehicle carrying goods, or (in Chinese) a company, a
+        ministry, a group's short name, goods traded or a plant's raw material."""
         end = mention.end
         if folded[mention.start] >= _CJK_START:
             return bool(self._company_suffix.match(folded, end)
                         or self._title_cjk.match(folded, end)
+                        or self._feedstock_cjk.match(folded, end)
+                        or self._traded_cjk.match(folded, end)
+                        or self._in_short_name(folded, mention)
                         or (mention.value != _LOGISTICS and self._carrier_cjk.match(folded, end)))
         if mention.value == _LOGISTICS:
             return False
@@ -177,6 +194,13 @@ class SectorContext:
                 or self._body.match(folded, end) is not None
                 or (mention.value in self._carrier_sectors
                     and self._carrying.match(folded, end) is not None))
+
+    def _in_short_name(self, folded: str, mention: Mention) -> bool:
+        """Whether the mention lies inside a group's short name (中国建材)."""
+        low = max(0, mention.end - self._short_name_span)
+        high = mention.start + self._short_name_span
+        return any(found.start() <= mention.start and mention.end <= found.end()
+                   for found in self._short_names.finditer(folded, low, high))
 
     def _names_route(self, text: str, folded: str, mention: Mention) -> bool:
         """Whether a railway word names a service's route, station or operator."""

@@ -30,6 +30,7 @@ _MAX_REPEATS = 3
 _MAX_LIST_GAP = 30
 _MIN_LIST_SECTORS = 3
 _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
+_CJK_START = "\u2e80"
 
 
 class SectorScorer:
@@ -116,8 +117,9 @@ class SectorScorer:
             low, high = sentence
             if not (document[lead[1] : low].strip() or document[high:].strip()):
                 continue  # the article has two sentences: each one is the story
-            if not any(low <= cue < high for cue in cues) and not self._activity.found_in(
-                folded, low, high
+            own = _own_cue_spans(folded, found)
+            if not any(low <= cue < high and not _inside(cue, own) for cue in cues) and (
+                not self._activity.found_in(folded, low, high)
             ):
                 passing.add(slug)
         return passing
@@ -138,6 +140,17 @@ def _sentence_at(
     if first and line_end < len(document):  # the body starts with a blank line
         return _sentence_at(document, line_end + 1, lines, first=True)
     return None
+
+
+def _own_cue_spans(folded: str, found: list[Mention]) -> list[tuple[int, int]]:
+    """The spans of the Chinese ``found`` mentions: Chinese cue words that are sector
+    words too (班列, 口岸) cannot make their own sentence state cooperation ("塔城距巴克图
+    口岸12公里" places a town, it links nothing)."""
+    return [(m.start, m.end) for m in found if folded[m.start] >= _CJK_START]
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 def _list_sectors(chain: list[Mention]) -> set[str]:

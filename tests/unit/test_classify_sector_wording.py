@@ -371,3 +371,97 @@ def test_a_port_city_named_as_a_place_is_no_logistics() -> None:
 def test_a_chinese_freight_service_named_by_its_two_ends_is_logistics() -> None:
     text = "中老铁路昆明至万象国际货运列车今日开行,满载蔬菜和电子产品。"
     assert classify(text).sectors == ["logistics"]
+
+
+def test_a_body_whose_remit_runs_on_past_the_sector_word_makes_no_sector() -> None:
+    # 农业农村厅 is the department of agriculture and rural affairs: a title, no farming.
+    text = ("贵州省农业农村厅和文化和旅游厅负责人会见柬埔寨旅游部代表团,"
+            "双方商定互办旅游推介会,扩大两地游客往来。")
+    assert "agriculture" not in classify(text).sectors
+
+
+def test_a_railway_all_built_is_no_body() -> None:
+    # Only known links may stand between a remit and a body's suffix: 全部 is no ministry.
+    text = "广西企业参与承建的越南河内轻轨铁路全部建成,将于年内开通运营。"
+    assert "railways" in classify(text).sectors
+
+
+def test_an_institute_named_for_water_works_builds_no_water_project() -> None:
+    text = ("四川水利水电勘测设计研究院在尼泊尔承建的一座水电站日前建成发电,"
+            "可满足周边数万居民的用电需求。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_a_national_road_built_abroad_is_logistics() -> None:
+    text = ("湖南路桥企业承建的肯尼亚一条国家公路日前通车,"
+            "全长约120公里,连接内罗毕与北部多个城镇。")
+    assert classify(text).sectors == ["logistics"]
+
+
+def test_a_road_built_for_a_plant_is_a_passing_word() -> None:
+    # One road in a factory story does not make it a logistics story.
+    text = ("浙江一家电池企业在匈牙利德布勒森建设动力电池工厂,总投资约70亿元。"
+            "工厂将为欧洲多家车企供应新能源汽车电池。"
+            "市长表示,市里将修建一条专用公路接入厂区。"
+            "首条生产线预计明年投产。")
+    assert classify(text).sectors == ["automotive"]
+
+
+def test_a_plants_raw_material_makes_no_sector_of_its_own() -> None:
+    # The complex turns gas into plastics: a chemicals story, not an oil-and-gas one.
+    text = ("江苏一家化工企业在乌兹别克斯坦卡什卡达里亚州投资建设的聚烯烃项目开工,"
+            "项目以天然气为原料,建成后每年可生产聚乙烯50万吨。")
+    assert classify(text).sectors == ["chemicals"]
+
+
+def test_a_gas_chemical_complex_is_chemicals() -> None:
+    text = "山东企业承建的俄罗斯一座天然气化工综合体完成主体施工,将生产聚丙烯和聚乙烯。"
+    assert classify(text).sectors == ["chemicals"]
+
+
+def test_a_cross_border_bridge_is_logistics() -> None:
+    text = "黑龙江黑河至俄罗斯布拉戈维申斯克的界河大桥正式通车,两岸货车往来时间大为缩短。"
+    assert "logistics" in classify(text).sectors
+
+
+def test_a_groups_short_name_makes_no_sector() -> None:
+    # 中国建材 is China National Building Material; here it builds a wind farm.
+    text = ("中国建材所属、总部位于安徽合肥的一家工程公司承建的南非北开普省150兆瓦风电场并网,"
+            "中国建材副总经理出席并网仪式。")
+    assert classify(text).sectors == ["electric-power"]
+
+
+def test_the_industry_named_like_a_group_still_counts() -> None:
+    text = "山东与埃及签署协议,推动中国建材产业与埃及开展合作,在苏伊士建设水泥和玻璃生产线。"
+    assert "building-materials" in classify(text).sectors
+
+
+def test_goods_traded_make_no_sector() -> None:
+    text = "江苏对俄汽车出口增长。前三季度江苏对俄罗斯进出口总额达到320亿元。"
+    assert classify(text).sectors == []
+
+
+def test_the_short_word_for_nonferrous_metals_counts_in_a_list() -> None:
+    text = "湖南省与哈萨克斯坦商定在钢铁、有色、建材等领域开展产能合作。"
+    assert classify(text).sectors == ["building-materials", "nonferrous-metals", "steel"]
+
+
+def test_a_water_main_is_water_works() -> None:
+    text = ("湖北企业承建的埃塞俄比亚德雷达瓦输水工程竣工,"
+            "将为城区40万居民提供安全饮用水。")
+    assert classify(text).sectors == ["water-resources"]
+
+
+def test_a_border_port_named_as_a_landmark_late_in_a_story_makes_no_sector() -> None:
+    # 口岸 is a cue word itself: it cannot show that its own sentence states cooperation.
+    text = ("新疆塔城企业在哈萨克斯坦东哈州投资的肉牛养殖项目签约。"
+            "项目建成后每年可出栏肉牛2万头,并带动当地饲料种植。"
+            "双方还将合作建设屠宰加工厂。"
+            "塔城距巴克图口岸12公里。")
+    assert classify(text).sectors == ["agriculture"]
+
+
+def test_where_a_smelters_ore_comes_from_makes_no_mining_story() -> None:
+    text = ("云南一家企业在老挝投资建设的锌冶炼厂投产,年产锌锭5万吨,"
+            "原料来自当地一座锌矿。")
+    assert classify(text).sectors == ["nonferrous-metals"]
