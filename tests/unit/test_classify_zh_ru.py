@@ -41,6 +41,13 @@ def test_words_holding_a_place_name_are_not_the_place() -> None:
     assert _pairs(labels) == {("Xinjiang", "PK")}
 
 
+def test_queensland_is_no_lanzhou() -> None:
+    # 昆士兰 (Queensland) holds 兰州 (Lanzhou, Gansu) across its last two characters.
+    labels = classify("澳大利亚昆士兰州政府与山东一家企业签署协议，在当地建设锂电池材料厂。")
+    assert labels.provinces == ["Shandong"]
+    assert _pairs(labels) == {("Shandong", "AU")}
+
+
 def test_a_region_in_russian_stands_for_its_country() -> None:
     labels = classify(
         "Сурхандарьинская область и провинция Хэйлунцзян договорились о сотрудничестве в сельском хозяйстве."
