@@ -102,7 +102,10 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 _DATELINE = re.compile(
     # A report filed from two places: "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) -";
     # or an agency between slashes: "УРУМЧИ, 5 мая /Синьхуа/ --".
-    r"(?:,[^,.()\n/-]{1,30})?(?:/[^,.()\n/-]{1,30}/?(?:,[^,.()\n/-]{1,30})?)?\s*(?:"
+    # A date's month may be abbreviated with a full stop before the day: "URUMQI, Sept. 20
+    # (Xinhua) --", as the agencies write it.
+    r"(?:,(?:[^,.()\n/-]|\.(?=\s\d)){1,30})?"
+    r"(?:/[^,.()\n/-]{1,30}/?(?:,(?:[^,.()\n/-]|\.(?=\s\d)){1,30})?)?\s*(?:"
     r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
     r"|(?P<dash>-{1,2}|:)\s)"
 )
@@ -165,6 +168,7 @@ class PairingExtractor:
         self.freight_words = Substrings(grammar["freight_words"])
         self.agreement_words = Substrings(grammar["agreement_words"])
         self.locative_words = frozenset(grammar["locative_words"])
+        self.dateline_references = Substrings(grammar["dateline_references"])
         self._china_words = frozenset(("china", "china's", "chinese"))
         self._gap_cache: dict[str, bool] = {}
 
@@ -224,6 +228,8 @@ class PairingExtractor:
         cues: list[Mention],
     ) -> list[Link]:
         dateline_end = _dateline_end(text, folded, span, mentions)
+        if dateline_end >= 0 and self._dateline_referred(folded, dateline_end, mentions):
+            dateline_end = -1  # "ZHENGZHOU -- Yutong, headquartered in the city, ..."
         sectors = [m for m in mentions if m.kind == SECTOR]
         groups = self._groups(folded, span, mentions, dateline_end, skip_transit=True)
         provinces = [g for g in groups if g.kind == PROVINCE]
@@ -323,6 +329,18 @@ class PairingExtractor:
         " Lomon Corporation and ", " Hengwang Investment Company, part of "."""
         name = _NAME_REST.match(text, low, high)
         return name is not None and folded[name.end() : high] in self.company_chain_joiners
+
+    def _dateline_referred(self, folded: str, dateline_end: int, mentions: list[Mention]) -> bool:
+        """Whether the sentence a province's dateline opens ties its actor to the dateline's
+        place before naming a country ("ZHENGZHOU, Jan. 15 (Xinhua) -- Yutong, the bus
+        maker headquartered in the city, shipped 200 buses to Chile"): then the dateline
+        names the actor's home as well as where the report was filed from."""
+        if mentions[0].kind != PROVINCE:
+            return False
+        country = next((m for m in mentions if m.kind == COUNTRY and m.start >= dateline_end), None)
+        if country is None or any(m.kind == PROVINCE for m in mentions[1:] if m.start < country.start):
+            return False
+        return self.dateline_references.found_in(folded[dateline_end : country.start])
 
     def _groups(
         self, folded: str, span: tuple[int, int], mentions: list[Mention], dateline_end: int,

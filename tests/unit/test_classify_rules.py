@@ -132,3 +132,29 @@ def test_a_foreign_dateline_is_not_a_party_either() -> None:
         "KUALA LUMPUR: A Zhejiang carmaker will build an assembly plant.",
     ]:
         assert pairs(classify(text)) == set(), text
+
+
+def test_a_dateline_with_an_abbreviated_month_is_no_party_either() -> None:
+    # Xinhua writes the month with a full stop before the day: "Nov. 6", "Sept. 20".
+    for text in [
+        "SHANGHAI, Nov. 6 (Xinhua) -- A Brazilian beef exporter signed a supply agreement with "
+        "a Kazakh meat processor on Monday.",
+        "URUMQI, Sept. 20 (Xinhua) -- Kazakhstan signed a deal with Uzbekistan on a gas pipeline.",
+    ]:
+        assert pairs(classify(text)) == set(), text
+    text = "URUMQI, Sept. 20 (Xinhua) -- Gansu signed an agreement with Kazakhstan on copper."
+    assert pairs(classify(text)) == {("Gansu", "KZ")}
+
+
+def test_a_dateline_city_the_sentence_refers_back_to_is_the_actors_home() -> None:
+    text = ("ZHENGZHOU, Jan. 15 (Xinhua) -- Yutong, the bus manufacturer headquartered in the "
+            "city, delivered 200 electric buses to Chile on Monday.")
+    assert pairs(classify(text)) == {("Henan", "CL")}
+    # Another province's company "based in the city" is that province's actor, and a
+    # foreign firm based there makes no link of the dateline's province.
+    text = ("HEFEI, Jan. 15 (Xinhua) -- A Zhejiang carmaker based in the city opened a plant in "
+            "Uzbekistan.")
+    assert pairs(classify(text)) == {("Zhejiang", "UZ")}
+    text = ("URUMQI, Jan. 15 (Xinhua) -- A Kazakh trader based in the city signed a deal with "
+            "Uzbekistan.")
+    assert pairs(classify(text)) == set()
