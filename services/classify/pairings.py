@@ -169,6 +169,7 @@ class PairingExtractor:
         self.agreement_words = Substrings(grammar["agreement_words"])
         self.locative_words = frozenset(grammar["locative_words"])
         self.dateline_references = Substrings(grammar["dateline_references"])
+        self.speech_references = PhraseSet(grammar["speech_references"])
         self._china_words = frozenset(("china", "china's", "chinese"))
         self._gap_cache: dict[str, bool] = {}
 
@@ -329,6 +330,14 @@ class PairingExtractor:
         " Lomon Corporation and ", " Hengwang Investment Company, part of "."""
         name = _NAME_REST.match(text, low, high)
         return name is not None and folded[name.end() : high] in self.company_chain_joiners
+
+    def _speech_refers_back(self, folded: str, end: int) -> bool:
+        """Whether what a province's speakers said opens by referring back to their
+        province ("Officials from Hunan said the province has signed ... with Kenya"):
+        then the province is the party of what they report."""
+        length = self.speech_references.longest_prefix(folded[end : end + 30])
+        # "said the city of Mombasa ..." names another place.
+        return length > 0 and not folded.startswith("of ", end + length)
 
     def _dateline_referred(self, folded: str, dateline_end: int, mentions: list[Mention]) -> bool:
         """Whether the sentence a province's dateline opens ties its actor to the dateline's
@@ -497,7 +506,7 @@ class PairingExtractor:
             for start, end in gap_breaks:
                 if low <= start and end <= high and not self._opens_partner_list(
                     folded, span, start, end
-                ):
+                ) and not (first is province_group and self._speech_refers_back(folded, end)):
                     return None
             # A relative clause closed by a comma is an aside between subject and verb;
             # one opening right after a company named with the province tells what that

@@ -158,3 +158,15 @@ def test_a_dateline_city_the_sentence_refers_back_to_is_the_actors_home() -> Non
     text = ("URUMQI, Jan. 15 (Xinhua) -- A Kazakh trader based in the city signed a deal with "
             "Uzbekistan.")
     assert pairs(classify(text)) == set()
+
+
+def test_a_provinces_speakers_referring_back_to_it_state_its_link() -> None:
+    text = ("Officials from Hunan said the province has signed sister-city agreements with Kenya "
+            "and Tanzania since 2019.")
+    assert pairs(classify(text)) == {("Hunan", "KE"), ("Hunan", "TZ")}
+    # What they said about another place, or a company, is no link of the province.
+    for text in [
+        "Officials from Hunan said the city of Mombasa has signed agreements with Kenya's ports.",
+        "Officials from Hunan said the company has signed agreements with Kenya.",
+    ]:
+        assert pairs(classify(text)) == set(), text
