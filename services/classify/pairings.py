@@ -170,6 +170,7 @@ class PairingExtractor:
         self.locative_words = frozenset(grammar["locative_words"])
         self.dateline_references = Substrings(grammar["dateline_references"])
         self.speech_references = PhraseSet(grammar["speech_references"])
+        self.speech_pronouns = PhraseSet(grammar["speech_pronouns"])
         self._china_words = frozenset(("china", "china's", "chinese"))
         self._gap_cache: dict[str, bool] = {}
 
@@ -331,11 +332,17 @@ class PairingExtractor:
         name = _NAME_REST.match(text, low, high)
         return name is not None and folded[name.end() : high] in self.company_chain_joiners
 
-    def _speech_refers_back(self, folded: str, end: int) -> bool:
-        """Whether what a province's speakers said opens by referring back to their
-        province ("Officials from Hunan said the province has signed ... with Kenya"):
-        then the province is the party of what they report."""
-        length = self.speech_references.longest_prefix(folded[end : end + 30])
+    def _speech_refers_back(self, folded: str, end: int, province_speaks: bool) -> bool:
+        """Whether what a party's speakers said opens by referring back to them ("Officials
+        from Hunan said the province has signed ... with Kenya", "Russian officials said
+        they had signed deals with a Jilin agribusiness"): then the speakers' side is the
+        party of what they report."""
+        after = folded[end : end + 30]
+        if self.speech_pronouns.longest_prefix(after):
+            return True
+        if not province_speaks:
+            return False
+        length = self.speech_references.longest_prefix(after)
         # "said the city of Mombasa ..." names another place.
         return length > 0 and not folded.startswith("of ", end + length)
 
@@ -506,7 +513,7 @@ class PairingExtractor:
             for start, end in gap_breaks:
                 if low <= start and end <= high and not self._opens_partner_list(
                     folded, span, start, end
-                ) and not (first is province_group and self._speech_refers_back(folded, end)):
+                ) and not self._speech_refers_back(folded, end, first is province_group):
                     return None
             # A relative clause closed by a comma is an aside between subject and verb;
             # one opening right after a company named with the province tells what that

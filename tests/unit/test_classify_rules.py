@@ -170,3 +170,25 @@ def test_a_provinces_speakers_referring_back_to_it_state_its_link() -> None:
         "Officials from Hunan said the company has signed agreements with Kenya.",
     ]:
         assert pairs(classify(text)) == set(), text
+
+
+def test_a_countrys_speakers_telling_what_they_signed_state_its_link() -> None:
+    text = ("Russian officials said they had signed grain export deals with a Jilin agribusiness "
+            "earlier in the year.")
+    assert pairs(classify(text)) == {("Jilin", "RU")}
+    text = "Russian officials said they were watching talks between Jilin and Mongolia."
+    assert ("Jilin", "RU") not in pairs(classify(text))
+
+
+def test_a_company_from_the_region_is_the_earlier_sentences_province() -> None:
+    text = ("YINCHUAN, Sept. 22 (Xinhua) -- Ningxia signed 60 projects with Arab states at the "
+            "China-Arab States Expo. Among them, a solar power plant in Oman will be built by a "
+            "company from the region.")
+    assert pairs(classify(text)) == {("Ningxia", "OM")}
+    # "In the region" may be the foreign one; two provinces before leave "the region" unclear.
+    for text in [
+        "Xinjiang hosted the expo. Kazakhstan is the biggest investor in the region and signed "
+        "deals worth billions.",
+        "Gansu and Xinjiang held a fair. A company from the region signed a deal with Kazakhstan.",
+    ]:
+        assert pairs(classify(text)) == set(), text
