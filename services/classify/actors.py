@@ -99,6 +99,8 @@ class ActorLinker:
         starts: list[int] | None = None
         cue_spans = {sentence.span for sentence in sentences}
         for span, mentions, _cues, kinds in sentences:
+            if PROVINCE in kinds and COUNTRY in kinds:
+                mentions, kinds = _without_dateline(text, folded, span, mentions, kinds)
             if PROVINCE not in kinds and COUNTRY not in kinds:
                 if starts is None:
                     starts = [m.start for m in entities]
@@ -552,6 +554,22 @@ def _continues_other_actor(
         if start > earlier[0] and not any(low <= start <= high for low, high in places):
             return True
     return False
+
+
+def _without_dateline(
+    text: str, folded: str, span: tuple[int, int], mentions: list[Mention], kinds: frozenset[str],
+) -> tuple[list[Mention], frozenset[str]]:
+    """The sentence's mentions and kinds but its dateline's province, when that is its only
+    province: "Chongqing, Dec 12 (CGTN) - Changan's plant in Thailand rolled out ... The
+    carmaker, headquartered in Chongqing, ..." names no party of China in its first
+    sentence, whose link its later ones tell."""
+    if mentions[0].kind != PROVINCE:
+        return mentions, kinds
+    end = _dateline_end(text, folded, span, mentions)
+    rest = [m for m in mentions if m.start >= end]
+    if end < 0 or any(m.kind == PROVINCE for m in rest):
+        return mentions, kinds
+    return rest, frozenset(m.kind for m in rest)
 
 
 def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:

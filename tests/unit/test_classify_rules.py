@@ -192,3 +192,13 @@ def test_a_company_from_the_region_is_the_earlier_sentences_province() -> None:
         "Gansu and Xinjiang held a fair. A company from the region signed a deal with Kazakhstan.",
     ]:
         assert pairs(classify(text)) == set(), text
+
+
+def test_a_sentence_naming_only_its_datelines_province_is_read_with_the_next() -> None:
+    text = ("Chongqing, Dec 12 (CGTN) \u2013 Changan Automobile's plant in Rayong, Thailand, rolled "
+            "out its first right-hand-drive electric SUV on Thursday. The carmaker, headquartered "
+            "in Chongqing, invested 8.8 billion baht in the factory.")
+    assert pairs(classify(text)) == {("Chongqing", "TH")}
+    text = ("CHONGQING, Aug 1 (Reuters) - A German carmaker opened a plant in Thailand on "
+            "Thursday. The city's mayor attended a forum on Friday.")
+    assert pairs(classify(text)) == set()
