@@ -202,3 +202,19 @@ def test_a_sentence_naming_only_its_datelines_province_is_read_with_the_next() -
     text = ("CHONGQING, Aug 1 (Reuters) - A German carmaker opened a plant in Thailand on "
             "Thursday. The city's mayor attended a forum on Friday.")
     assert pairs(classify(text)) == set()
+
+
+def test_agreements_signed_during_the_visit_link_the_visitors_and_their_hosts() -> None:
+    text = ("KUNMING, Jan. 8 (Xinhua) -- A delegation from Myanmar's Shan State visited Yunnan "
+            "this week. During the visit, officials of the two sides signed a memorandum on "
+            "border trade and cross-border power supply.")
+    assert pairs(classify(text)) == {("Yunnan", "MM")}
+    # The dateline's city is no host, nor are foreign firms' deals made during a tour.
+    for text in [
+        "URUMQI, Sept. 1 (Xinhua) -- A Kazakh delegation arrived on Monday. During the visit, "
+        "agreements on wheat were signed.",
+        "NANNING, Dec. 10 (Xinhua) -- A Malaysian trade delegation toured the expo centre in "
+        "Nanning on Tuesday. During the visit, a Malaysian palm oil group signed a supply "
+        "contract with an Indonesian refinery.",
+    ]:
+        assert pairs(classify(text)) == set(), text
