@@ -71,6 +71,7 @@ class ActorLinker:
         self.reference_reach = int(spec["reference_reach"])
         self.later_openings = tuple(spec["later_openings"])
         self.project_references = tuple(spec["project_references"])
+        self.place_references: list[str] = spec["place_references"]
         self.parties_openings = tuple(grammar["parties_openings"])
         self.non_link_previous = PhraseSet(grammar["non_link_previous"])
         self.city_located_previous = PhraseSet(grammar["city_located_previous"])
@@ -98,6 +99,8 @@ class ActorLinker:
         starts: list[int] | None = None
         cue_spans = {sentence.span for sentence in sentences}
         for span, mentions, _cues, kinds in sentences:
+            if PROVINCE in kinds and COUNTRY in kinds:
+                mentions, kinds = _without_dateline(text, folded, span, mentions, kinds)
             if PROVINCE not in kinds and COUNTRY not in kinds:
                 if starts is None:
                     starts = [m.start for m in entities]
@@ -136,6 +139,8 @@ class ActorLinker:
                                          entities, starts, span, mentions, name_from)
             if not found and nearest is not None:
                 found = self._route_link(text, folded, *nearest, span, mentions)
+            if not found and nearest is not None:
+                found = self._reference_link(folded, nearest[1], span, mentions)
             links.extend(found)
         return links
 
@@ -336,8 +341,16 @@ class ActorLinker:
     ) -> bool:
         """Whether the province is where an actor is from: "a shipyard in Zhoushan",
         "Shenzhen-based", "headquartered in Hefei", "a Hubei company"."""
-        before = folded[max(sentence[0], mention.start - _BEFORE) : mention.start]
-        after = folded[mention.end : min(sentence[1], mention.end + _AFTER)]
+        if self._ties_place(folded, sentence, mention.start, mention.end):
+            return True
+        # "Changsha Zoomlion Heavy Industry" (read in ``text``, for its capitals): the
+        # province opens a company's name.
+        return text is not None and self._opens_company_name(text, mention)
+
+    def _ties_place(self, folded: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+        """Whether the place named at ``folded[start:end]`` is where an actor is from."""
+        before = folded[max(sentence[0], start - _BEFORE) : start]
+        after = folded[end : min(sentence[1], end + _AFTER)]
         # "headquartered in Hefei", "based in Jingjiang in Jiangsu province"
         if after.startswith(self.tie_next) or self.tie_previous_alone.found_in(before):
             return True
@@ -345,11 +358,42 @@ class ActorLinker:
         if tie and self._has_noun(before[: len(before) - tie], last_words=4):
             return True
         # "A Hubei company", "Anhui cement makers", "山东企业": the actor follows the name.
-        if self._has_noun(after, first_words=3):
-            return True
-        # "Changsha Zoomlion Heavy Industry" (read in ``text``, for its capitals): the
-        # province opens a company's name.
-        return text is not None and self._opens_company_name(text, mention)
+        return self._has_noun(after, first_words=3)
+
+    def _refers_to_province(self, folded: str, span: tuple[int, int]) -> bool:
+        """Whether the sentence ties an actor to a province it names only by referring
+        back to it ("a company from the region", "firms based in the province")."""
+        for phrase in self.place_references:
+            at = folded.find(phrase, span[0], span[1])
+            while at >= 0:
+                end = at + len(phrase)
+                # "investors in the region" may mean the foreign region: only "from" and
+                # "based in" tie an actor to a province referred back to.
+                before = folded[max(span[0], at - _BEFORE) : at]
+                if not folded[end : end + 1].isalnum() and (
+                    self.tie_previous_alone.found_in(before)
+                    or (before.endswith("from ") and self._has_noun(before[:-5], last_words=4))
+                ):
+                    return True
+                at = folded.find(phrase, end, span[1])
+        return False
+
+    def _reference_link(
+        self, folded: str, earlier_mentions: list[Mention], span: tuple[int, int],
+        mentions: list[Mention],
+    ) -> list[Link]:
+        """The province the nearest earlier sentence names, when it names only one and
+        this sentence's actor is from "the province" or "the region": "Ningxia signed 60
+        projects with Arab states. Among them, a solar plant in Oman will be built by a
+        company from the region." """
+        provinces = {m.value for m in earlier_mentions if m.kind == PROVINCE}
+        if len(provinces) != 1 or not self._refers_to_province(folded, span):
+            return []
+        countries = list(dict.fromkeys(
+            m.value for m in mentions if m.kind == COUNTRY and not self._no_party(folded, span, m)))
+        sectors = _sectors(mentions)
+        (province,) = provinces
+        return [Link(province, country, sectors, span[0], span[1]) for country in countries]
 
     def _opens_company_name(self, text: str, mention: Mention) -> bool:
         """Whether a company's name follows the province: of its next capitalised words
@@ -510,6 +554,22 @@ def _continues_other_actor(
         if start > earlier[0] and not any(low <= start <= high for low, high in places):
             return True
     return False
+
+
+def _without_dateline(
+    text: str, folded: str, span: tuple[int, int], mentions: list[Mention], kinds: frozenset[str],
+) -> tuple[list[Mention], frozenset[str]]:
+    """The sentence's mentions and kinds but its dateline's province, when that is its only
+    province: "Chongqing, Dec 12 (CGTN) - Changan's plant in Thailand rolled out ... The
+    carmaker, headquartered in Chongqing, ..." names no party of China in its first
+    sentence, whose link its later ones tell."""
+    if mentions[0].kind != PROVINCE:
+        return mentions, kinds
+    end = _dateline_end(text, folded, span, mentions)
+    rest = [m for m in mentions if m.start >= end]
+    if end < 0 or any(m.kind == PROVINCE for m in rest):
+        return mentions, kinds
+    return rest, frozenset(m.kind for m in rest)
 
 
 def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:

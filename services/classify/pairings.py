@@ -102,7 +102,10 @@ _Markers = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, i
 _DATELINE = re.compile(
     # A report filed from two places: "HANGZHOU, China/SHIELI, Kazakhstan (Reuters) -";
     # or an agency between slashes: "УРУМЧИ, 5 мая /Синьхуа/ --".
-    r"(?:,[^,.()\n/-]{1,30})?(?:/[^,.()\n/-]{1,30}/?(?:,[^,.()\n/-]{1,30})?)?\s*(?:"
+    # A date's month may be abbreviated with a full stop before the day: "URUMQI, Sept. 20
+    # (Xinhua) --", as the agencies write it.
+    r"(?:,(?:[^,.()\n/-]|\.(?=\s\d)){1,30})?"
+    r"(?:/[^,.()\n/-]{1,30}/?(?:,(?:[^,.()\n/-]|\.(?=\s\d)){1,30})?)?\s*(?:"
     r"\([^()\n]{1,40}\)(?>[\s-]*)(?=[^\s,&])(?!and\b|or\b)"  # atomic: no backtracking
     r"|(?P<dash>-{1,2}|:)\s)"
 )
@@ -171,6 +174,9 @@ class PairingExtractor:
         self.freight_words = Substrings(grammar["freight_words"])
         self.agreement_words = Substrings(grammar["agreement_words"])
         self.locative_words = frozenset(grammar["locative_words"])
+        self.dateline_references = Substrings(grammar["dateline_references"])
+        self.speech_references = PhraseSet(grammar["speech_references"])
+        self.speech_pronouns = PhraseSet(grammar["speech_pronouns"])
         self._china_words = frozenset(("china", "china's", "chinese"))
         self._gap_cache: dict[str, bool] = {}
 
@@ -230,6 +236,8 @@ class PairingExtractor:
         cues: list[Mention],
     ) -> list[Link]:
         dateline_end = _dateline_end(text, folded, span, mentions)
+        if dateline_end >= 0 and self._dateline_referred(folded, dateline_end, mentions):
+            dateline_end = -1  # "ZHENGZHOU -- Yutong, headquartered in the city, ..."
         sectors = [m for m in mentions if m.kind == SECTOR]
         groups = self._groups(folded, span, mentions, dateline_end, skip_transit=True)
         provinces = [g for g in groups if g.kind == PROVINCE]
@@ -329,6 +337,32 @@ class PairingExtractor:
         " Lomon Corporation and ", " Hengwang Investment Company, part of "."""
         name = _NAME_REST.match(text, low, high)
         return name is not None and folded[name.end() : high] in self.company_chain_joiners
+
+    def _speech_refers_back(self, folded: str, end: int, province_speaks: bool) -> bool:
+        """Whether what a party's speakers said opens by referring back to them ("Officials
+        from Hunan said the province has signed ... with Kenya", "Russian officials said
+        they had signed deals with a Jilin agribusiness"): then the speakers' side is the
+        party of what they report."""
+        after = folded[end : end + 30]
+        if self.speech_pronouns.longest_prefix(after):
+            return True
+        if not province_speaks:
+            return False
+        length = self.speech_references.longest_prefix(after)
+        # "said the city of Mombasa ..." names another place.
+        return length > 0 and not folded.startswith("of ", end + length)
+
+    def _dateline_referred(self, folded: str, dateline_end: int, mentions: list[Mention]) -> bool:
+        """Whether the sentence a province's dateline opens ties its actor to the dateline's
+        place before naming a country ("ZHENGZHOU, Jan. 15 (Xinhua) -- Yutong, the bus
+        maker headquartered in the city, shipped 200 buses to Chile"): then the dateline
+        names the actor's home as well as where the report was filed from."""
+        if mentions[0].kind != PROVINCE:
+            return False
+        country = next((m for m in mentions if m.kind == COUNTRY and m.start >= dateline_end), None)
+        if country is None or any(m.kind == PROVINCE for m in mentions[1:] if m.start < country.start):
+            return False
+        return self.dateline_references.found_in(folded[dateline_end : country.start])
 
     def _groups(
         self, folded: str, span: tuple[int, int], mentions: list[Mention], dateline_end: int,
@@ -487,7 +521,7 @@ class PairingExtractor:
             for start, end in gap_breaks:
                 if low <= start and end <= high and not self._opens_partner_list(
                     folded, span, start, end
-                ):
+                ) and not self._speech_refers_back(folded, end, first is province_group):
                     return None
             # A relative clause closed by a comma is an aside between subject and verb;
             # one opening right after a company named with the province tells what that

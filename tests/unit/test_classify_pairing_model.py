@@ -15,6 +15,7 @@ import pytest
 
 from services.classify.classifier import CLASSIFIER_VERSION, Classifier
 from services.classify.gazetteer import load_json
+from services.classify.pairing_features import FEATURE_MAXIMUM
 from services.classify.pairing_model import PairingModel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -160,9 +161,13 @@ def _model(**changes: object) -> PairingModel:
 
 
 def _out_of_reach() -> float:
-    """A probability above any score the shipped weights can give (no feature exceeds 3)."""
+    """A probability above any score the shipped weights can give, each feature at its
+    most (1 but for FEATURE_MAXIMUM's); a bound of 3 for every feature would put it past
+    what a float below 1 can hold once the weights sum high enough."""
     shipped = load_json("pairing_model.json")
-    highest = shipped["intercept"] + 3 * sum(max(c, 0.0) for c in shipped["coefficients"])
+    highest = shipped["intercept"] + sum(
+        max(weight, 0.0) * FEATURE_MAXIMUM.get(name, 1.0)
+        for name, weight in zip(shipped["features"], shipped["coefficients"], strict=True))
     return 1.0 / (1.0 + math.exp(-(highest + 1.0)))
 
 

@@ -132,3 +132,89 @@ def test_a_foreign_dateline_is_not_a_party_either() -> None:
         "KUALA LUMPUR: A Zhejiang carmaker will build an assembly plant.",
     ]:
         assert pairs(classify(text)) == set(), text
+
+
+def test_a_dateline_with_an_abbreviated_month_is_no_party_either() -> None:
+    # Xinhua writes the month with a full stop before the day: "Nov. 6", "Sept. 20".
+    for text in [
+        "SHANGHAI, Nov. 6 (Xinhua) -- A Brazilian beef exporter signed a supply agreement with "
+        "a Kazakh meat processor on Monday.",
+        "URUMQI, Sept. 20 (Xinhua) -- Kazakhstan signed a deal with Uzbekistan on a gas pipeline.",
+    ]:
+        assert pairs(classify(text)) == set(), text
+    text = "URUMQI, Sept. 20 (Xinhua) -- Gansu signed an agreement with Kazakhstan on copper."
+    assert pairs(classify(text)) == {("Gansu", "KZ")}
+
+
+def test_a_dateline_city_the_sentence_refers_back_to_is_the_actors_home() -> None:
+    text = ("ZHENGZHOU, Jan. 15 (Xinhua) -- Yutong, the bus manufacturer headquartered in the "
+            "city, delivered 200 electric buses to Chile on Monday.")
+    assert pairs(classify(text)) == {("Henan", "CL")}
+    # Another province's company "based in the city" is that province's actor, and a
+    # foreign firm based there makes no link of the dateline's province.
+    text = ("HEFEI, Jan. 15 (Xinhua) -- A Zhejiang carmaker based in the city opened a plant in "
+            "Uzbekistan.")
+    assert pairs(classify(text)) == {("Zhejiang", "UZ")}
+    text = ("URUMQI, Jan. 15 (Xinhua) -- A Kazakh trader based in the city signed a deal with "
+            "Uzbekistan.")
+    assert pairs(classify(text)) == set()
+
+
+def test_a_provinces_speakers_referring_back_to_it_state_its_link() -> None:
+    text = ("Officials from Hunan said the province has signed sister-city agreements with Kenya "
+            "and Tanzania since 2019.")
+    assert pairs(classify(text)) == {("Hunan", "KE"), ("Hunan", "TZ")}
+    # What they said about another place, or a company, is no link of the province.
+    for text in [
+        "Officials from Hunan said the city of Mombasa has signed agreements with Kenya's ports.",
+        "Officials from Hunan said the company has signed agreements with Kenya.",
+    ]:
+        assert pairs(classify(text)) == set(), text
+
+
+def test_a_countrys_speakers_telling_what_they_signed_state_its_link() -> None:
+    text = ("Russian officials said they had signed grain export deals with a Jilin agribusiness "
+            "earlier in the year.")
+    assert pairs(classify(text)) == {("Jilin", "RU")}
+    text = "Russian officials said they were watching talks between Jilin and Mongolia."
+    assert ("Jilin", "RU") not in pairs(classify(text))
+
+
+def test_a_company_from_the_region_is_the_earlier_sentences_province() -> None:
+    text = ("YINCHUAN, Sept. 22 (Xinhua) -- Ningxia signed 60 projects with Arab states at the "
+            "China-Arab States Expo. Among them, a solar power plant in Oman will be built by a "
+            "company from the region.")
+    assert pairs(classify(text)) == {("Ningxia", "OM")}
+    # "In the region" may be the foreign one; two provinces before leave "the region" unclear.
+    for text in [
+        "Xinjiang hosted the expo. Kazakhstan is the biggest investor in the region and signed "
+        "deals worth billions.",
+        "Gansu and Xinjiang held a fair. A company from the region signed a deal with Kazakhstan.",
+    ]:
+        assert pairs(classify(text)) == set(), text
+
+
+def test_a_sentence_naming_only_its_datelines_province_is_read_with_the_next() -> None:
+    text = ("Chongqing, Dec 12 (CGTN) \u2013 Changan Automobile's plant in Rayong, Thailand, rolled "
+            "out its first right-hand-drive electric SUV on Thursday. The carmaker, headquartered "
+            "in Chongqing, invested 8.8 billion baht in the factory.")
+    assert pairs(classify(text)) == {("Chongqing", "TH")}
+    text = ("CHONGQING, Aug 1 (Reuters) - A German carmaker opened a plant in Thailand on "
+            "Thursday. The city's mayor attended a forum on Friday.")
+    assert pairs(classify(text)) == set()
+
+
+def test_agreements_signed_during_the_visit_link_the_visitors_and_their_hosts() -> None:
+    text = ("KUNMING, Jan. 8 (Xinhua) -- A delegation from Myanmar's Shan State visited Yunnan "
+            "this week. During the visit, officials of the two sides signed a memorandum on "
+            "border trade and cross-border power supply.")
+    assert pairs(classify(text)) == {("Yunnan", "MM")}
+    # The dateline's city is no host, nor are foreign firms' deals made during a tour.
+    for text in [
+        "URUMQI, Sept. 1 (Xinhua) -- A Kazakh delegation arrived on Monday. During the visit, "
+        "agreements on wheat were signed.",
+        "NANNING, Dec. 10 (Xinhua) -- A Malaysian trade delegation toured the expo centre in "
+        "Nanning on Tuesday. During the visit, a Malaysian palm oil group signed a supply "
+        "contract with an Indonesian refinery.",
+    ]:
+        assert pairs(classify(text)) == set(), text
