@@ -106,8 +106,7 @@ class Classifier:
             if provinces:
                 rule_links["clause"] = self.pairings.extract(document, folded, sentences)
                 rule_links["actor"] = self.actors.extract(document, folded, entities, sentences, lines)
-                for rule, found in rule_links.items():
-                    rule_links[rule] = self.pairings.follow_on_sectors(folded, found, sentences)
+                rule_links = self.pairings.follow_on_sectors(folded, rule_links, sentences)
         links = [link for found in rule_links.values() for link in found]
         model = self.pairing_model
         # Where the model accepts no candidate no rule linked, only the linked ones are

@@ -192,14 +192,15 @@ class PairingExtractor:
         return links
 
     def follow_on_sectors(
-        self, folded: str, links: list[Link], sentences: list[CueSentence]
-    ) -> list[Link]:
-        """``links`` with the sectors of the sentence right after each one's evidence,
-        when that sentence goes on with the parties or the deal ("... signed a memorandum.
-        The two sides agreed to cooperate in farming", "Стороны подписали соглашение. Оно
-        предусматривает строительство ГЭС") and names no province of its own."""
-        if not links:
-            return links
+        self, folded: str, rule_links: dict[str, list[Link]], sentences: list[CueSentence]
+    ) -> dict[str, list[Link]]:
+        """Each rule's links with the sectors of the sentence right after each one's
+        evidence, when that sentence goes on with the parties or the deal ("... signed a
+        memorandum. The two sides agreed to cooperate in farming", "Стороны подписали
+        соглашение. Оно предусматривает строительство ГЭС") and names no province of its
+        own. The follow-on sentences are read once for all the rules."""
+        if not any(rule_links.values()):
+            return rule_links
         named_after: dict[int, frozenset[str]] = {}
         for span, mentions, _cues, kinds in sentences:
             if PROVINCE in kinds or SECTOR not in kinds:
@@ -210,15 +211,16 @@ class PairingExtractor:
                 if named:
                     named_after[span[0]] = named
         if not named_after:
-            return links
+            return rule_links
         starts = sorted(named_after)
-        extended = []
-        for link in links:
+
+        def extended(link: Link) -> Link:
             index = bisect_left(starts, link.end)
             if index < len(starts) and not folded[link.end : starts[index]].strip():
-                link = link._replace(sectors=link.sectors | named_after[starts[index]])
-            extended.append(link)
-        return extended
+                return link._replace(sectors=link.sectors | named_after[starts[index]])
+            return link
+
+        return {rule: [extended(link) for link in links] for rule, links in rule_links.items()}
 
     def _markers(self, folded: str, span: tuple[int, int]) -> _Markers:
         """Clause breaks, gap breaks and relative clauses of one sentence, in one pass."""
