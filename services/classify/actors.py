@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from typing import Any
 
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
@@ -229,11 +230,8 @@ class ActorLinker:
         """Whether the route only passes the country: a passed phrase before it, or before
         the list it ends ("по территории Китая, Казахстана, России")."""
         before = folded[span[0] : country.start]
-        for phrase in self.route_passed:
-            at = before.rfind(phrase)
-            if at < 0 or (at > 0 and before[at - 1].isalnum()):
-                continue
-            low = country.start - len(before) + at + len(phrase)
+        for end in _phrase_ends(before, self.route_passed):
+            low = country.start - len(before) + end
             if all(word[:1].isupper() or word in _LIST_WORDS
                    for word in _WORD.findall(text[low : country.start])):
                 return True
@@ -246,11 +244,8 @@ class ActorLinker:
         most a few words of the place's own name between ("из города Дунгуань провинции
         Гуандун")."""
         before = folded[max(sentence[0], mention.start - _BEFORE) : mention.start]
-        for phrase in self.origin_previous:
-            at = before.rfind(phrase)
-            if at < 0 or (at > 0 and before[at - 1].isalnum()):
-                continue
-            low = mention.start - len(before) + at + len(phrase)
+        for end in _phrase_ends(before, self.origin_previous):
+            low = mention.start - len(before) + end
             words = text[low : mention.start].split()
             if len(words) <= self.origin_words and all(
                 word[:1].isupper() or word.lower() in self.origin_name_words for word in words
@@ -570,6 +565,14 @@ def _without_dateline(
     if end < 0 or any(m.kind == PROVINCE for m in rest):
         return mentions, kinds
     return rest, frozenset(m.kind for m in rest)
+
+
+def _phrase_ends(before: str, phrases: tuple[str, ...]) -> Iterator[int]:
+    """Where in ``before`` the last occurrence of each phrase that starts a word ends."""
+    for phrase in phrases:
+        at = before.rfind(phrase)
+        if at >= 0 and not (at > 0 and before[at - 1].isalnum()):
+            yield at + len(phrase)
 
 
 def _inside(entities: list[Mention], starts: list[int], span: tuple[int, int]) -> list[Mention]:
