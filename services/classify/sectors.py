@@ -70,6 +70,7 @@ class SectorScorer:
         return chosen | self._enumerated(folded, mentions)
 
     def _enumerated(self, folded: str, mentions: list[Mention]) -> set[str]:
+        """Sectors of every list (in text order) that names three or more of them."""
         found: set[str] = set()
         chain: list[Mention] = []
         for mention in mentions:
@@ -79,8 +80,7 @@ class SectorScorer:
                     mention.start - previous_end > _MAX_LIST_GAP  # too far apart: no list
                     or not self._continues_list(folded[previous_end : mention.start])
                 ):
-                    if len(chain) >= _MIN_LIST_SECTORS:  # shorter chains list nothing
-                        found |= _list_sectors(chain)
+                    found |= _list_sectors(chain)
                     chain = []
             chain.append(mention)
         found |= _list_sectors(chain)
@@ -154,6 +154,8 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _list_sectors(chain: list[Mention]) -> set[str]:
+    """The sectors of a chain of list items, if it names three or more (shorter chains
+    list nothing)."""
     if len(chain) < _MIN_LIST_SECTORS:
         return set()
     slugs = {m.value for m in chain}
