@@ -315,7 +315,7 @@ def _outside_country_sentences(
 
 def _china_abroad_sentences(
     document: str, folded: str, sentences: list[CueSentence], sectors: set[str],
-    outside_bri: frozenset[str], names_country: bool = False, names_chinese: bool = False,
+    outside_bri: frozenset[str], names_country: bool, names_chinese: bool,
 ) -> int:
     """Sentences where a Chinese actor cooperates with a foreign country, in an article
     about a sector: the sector may be named in the next sentence, as a link may take
