@@ -7,12 +7,7 @@ Each passage is written for its test; none is in the development set.
 from __future__ import annotations
 
 from services.classify.classifier import classify
-from services.common.contracts import Labels
-
-
-def _pairs(labels: Labels) -> set[tuple[str, str]]:
-    return {(p.province, p.country) for p in labels.pairings}
-
+from tests.labels import pair_keys
 
 # Places held up as a model are no party
 
@@ -38,7 +33,7 @@ def test_a_zone_modelled_on_a_foreign_one_is_no_link() -> None:
 def test_a_real_link_beside_a_comparison_is_kept() -> None:
     text = ("Zhejiang signed an investment agreement with Indonesia on a nickel park, "
             "which officials described as following Singapore's example.")
-    assert _pairs(classify(text)) == {("Zhejiang", "ID")}
+    assert pair_keys(classify(text)) == {("Zhejiang", "ID")}
 
 
 # Names that hold a province's name without meaning it
@@ -48,7 +43,7 @@ def test_the_taiwan_strait_is_no_province() -> None:
     labels = classify("The Philippine president pledged to help build the economic zone on "
                       "the western side of the Taiwan Strait during talks with Fujian's leaders.")
     assert "Taiwan" not in labels.provinces
-    assert ("Taiwan", "PH") not in _pairs(labels)
+    assert ("Taiwan", "PH") not in pair_keys(labels)
 
 
 def test_beijing_deepening_its_involvement_is_the_government() -> None:
@@ -75,23 +70,23 @@ def test_visitors_crossing_under_a_visa_waiver_are_no_link() -> None:
 
 def test_money_poured_into_a_plant_abroad_links() -> None:
     text = "A Henan tyre maker is pouring 300 million dollars into a tyre company in Morocco."
-    assert _pairs(classify(text)) == {("Henan", "MA")}
+    assert pair_keys(classify(text)) == {("Henan", "MA")}
 
 
 def test_a_subsidiary_abroad_links_its_province() -> None:
     text = "Zhejiang Hailide has a subsidiary in Vietnam that makes polyester industrial yarn."
-    assert _pairs(classify(text)) == {("Zhejiang", "VN")}
+    assert pair_keys(classify(text)) == {("Zhejiang", "VN")}
 
 
 def test_a_production_base_abroad_links_its_province() -> None:
     text = "Guizhou Tyre's first production base abroad, in Vietnam, began making tyres in April."
-    assert _pairs(classify(text)) == {("Guizhou", "VN")}
+    assert pair_keys(classify(text)) == {("Guizhou", "VN")}
 
 
 def test_a_relative_clause_telling_what_a_province_company_does_links() -> None:
     text = ("Four firms from Shouguang have set up ventures abroad, among them Shandong Haohua "
             "Tire, which is putting 200 million dollars into a tyre company in Sri Lanka.")
-    assert _pairs(classify(text)) == {("Shandong", "LK")}
+    assert pair_keys(classify(text)) == {("Shandong", "LK")}
 
 
 def test_a_relative_clause_about_something_else_still_keeps_them_apart() -> None:
@@ -105,7 +100,7 @@ def test_a_relative_clause_about_something_else_still_keeps_them_apart() -> None
 def test_a_train_departing_from_a_city_for_a_foreign_one_links() -> None:
     text = ("Train X8017 departed from Wujiashan station in Wuhan on Monday for Lodz, Poland, "
             "loaded with car parts and laptops.")
-    assert _pairs(classify(text)) == {("Hubei", "PL")}
+    assert pair_keys(classify(text)) == {("Hubei", "PL")}
 
 
 def test_a_stock_listing_city_is_no_party() -> None:
@@ -128,13 +123,13 @@ def test_beijing_owning_state_firms_is_the_government() -> None:
 def test_a_colon_opening_a_list_of_sister_cities_links_each() -> None:
     text = ("Four of Kunming's sister cities sent delegations this year: Chiang Mai in "
             "Thailand, Yangon in Myanmar and Kathmandu in Nepal.")
-    assert _pairs(classify(text)) == {("Yunnan", "TH"), ("Yunnan", "MM"), ("Yunnan", "NP")}
+    assert pair_keys(classify(text)) == {("Yunnan", "TH"), ("Yunnan", "MM"), ("Yunnan", "NP")}
 
 
 def test_a_colon_opening_a_list_of_partner_countries_links_each() -> None:
     text = ("Gansu has signed cooperation agreements with three countries: Kazakhstan, "
             "Kyrgyzstan and Tajikistan.")
-    assert _pairs(classify(text)) == {("Gansu", "KZ"), ("Gansu", "KG"), ("Gansu", "TJ")}
+    assert pair_keys(classify(text)) == {("Gansu", "KZ"), ("Gansu", "KG"), ("Gansu", "TJ")}
 
 
 def test_a_colon_opening_a_quote_still_keeps_them_apart() -> None:
@@ -146,7 +141,7 @@ def test_a_colon_opening_a_quote_still_keeps_them_apart() -> None:
 
 def test_a_project_near_a_foreign_city_is_in_its_country() -> None:
     text = "A Guangxi hydropower builder has won a contract to surface a road near Luanda."
-    assert _pairs(classify(text)) == {("Guangxi", "AO")}
+    assert pair_keys(classify(text)) == {("Guangxi", "AO")}
 
 
 def test_a_province_city_lying_near_a_foreign_one_is_no_link() -> None:
@@ -166,10 +161,10 @@ def test_a_company_listed_with_its_province_then_named_alone_links() -> None:
     text = ("Hunan-based enterprises such as Sany Heavy Industry and Sunward Equipment "
             "have sped up their expansion abroad. Sany, a leading maker of excavators, has "
             "set up factories in Turkey and India.")
-    assert _pairs(classify(text)) == {("Hunan", "TR"), ("Hunan", "IN")}
+    assert pair_keys(classify(text)) == {("Hunan", "TR"), ("Hunan", "IN")}
 
 
 def test_a_sentence_opening_with_a_place_is_not_the_companys_name() -> None:
     text = ("Hunan-based Sany Heavy Industry met officials from Kazakhstan. Kazakhstan has "
             "signed a road contract with Turkey.")
-    assert ("Hunan", "TR") not in _pairs(classify(text))
+    assert ("Hunan", "TR") not in pair_keys(classify(text))

@@ -9,11 +9,7 @@ from __future__ import annotations
 from services.classify.classifier import classify
 from services.classify.gazetteer import load_json
 from services.classify.russian_forms import RussianForms
-from services.common.contracts import Labels
-
-
-def _pairs(labels: Labels) -> set[tuple[str, str]]:
-    return {(p.province, p.country) for p in labels.pairings}
+from tests.labels import pair_keys
 
 
 def _forms() -> RussianForms:
@@ -41,7 +37,7 @@ def test_a_name_ending_in_a_consonant_takes_case_endings() -> None:
 
 def test_a_prefecture_city_in_the_genitive_names_its_province() -> None:
     labels = classify("Делегация Цицикара подписала в Хабаровском крае соглашение о поставках зерна.")
-    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    assert pair_keys(labels) == {("Heilongjiang", "RU")}
 
 
 def test_adjectives_follow_the_names_last_letter() -> None:
@@ -67,7 +63,7 @@ def test_twinning_worded_as_an_adjective_is_a_link() -> None:
     labels = classify(
         "Ошская область установила побратимские связи с городами Кашгарского округа."
     )
-    assert _pairs(labels) == {("Xinjiang", "KG")}
+    assert pair_keys(labels) == {("Xinjiang", "KG")}
 
 
 def test_the_city_a_consul_is_posted_to_is_no_party() -> None:
@@ -76,18 +72,18 @@ def test_the_city_a_consul_is_posted_to_is_no_party() -> None:
         "текстиля из провинции Чжэцзян в Узбекистан."
     )
     assert labels.provinces == ["Shanghai", "Zhejiang"]
-    assert _pairs(labels) == {("Zhejiang", "UZ")}
+    assert pair_keys(labels) == {("Zhejiang", "UZ")}
 
 
 def test_a_foreign_oblast_adjective_stands_for_its_country() -> None:
     labels = classify("Гомельская область и провинция Хубэй подписали программу сотрудничества.")
-    assert _pairs(labels) == {("Hubei", "BY")}
+    assert pair_keys(labels) == {("Hubei", "BY")}
 
 
 def test_a_kazakh_region_abbreviation_stands_for_kazakhstan() -> None:
     labels = classify("Аким СКО и делегация провинции Цзилинь подписали меморандум о сотрудничестве.")
     assert labels.countries == ["KZ"]
-    assert _pairs(labels) == {("Jilin", "KZ")}
+    assert pair_keys(labels) == {("Jilin", "KZ")}
 
 
 def test_an_ethnic_autonomous_prefecture_is_not_the_country() -> None:
@@ -103,58 +99,58 @@ def test_crossings_named_in_the_plural_link_their_province() -> None:
     labels = classify(
         "Пункты пропуска Внутренней Монголии на границе с Монголией обработали рекордный объём угля."
     )
-    assert _pairs(labels) == {("Inner Mongolia", "MN")}
+    assert pair_keys(labels) == {("Inner Mongolia", "MN")}
     assert "logistics" in labels.sectors
 
 
 def test_a_sector_adjective_with_a_long_ending_counts() -> None:
     labels = classify("Компания из провинции Аньхой построит в Таджикистане цементный завод, "
                       "а затем откроет горнодобывающее предприятие.")
-    assert _pairs(labels) == {("Anhui", "TJ")}
+    assert pair_keys(labels) == {("Anhui", "TJ")}
     assert {"building-materials", "mining"} <= set(labels.sectors)
 
 
 def test_an_air_service_is_logistics_not_aerospace() -> None:
     labels = classify("Открыто прямое авиасообщение между Урумчи и Душанбе.")
-    assert _pairs(labels) == {("Xinjiang", "TJ")}
+    assert pair_keys(labels) == {("Xinjiang", "TJ")}
     assert labels.sectors == ["logistics"]
 
 
 def test_a_flight_route_is_logistics() -> None:
     labels = classify("Авиакомпания будет дважды в неделю летать по маршруту Омск — Урумчи.")
-    assert _pairs(labels) == {("Xinjiang", "RU")}
+    assert pair_keys(labels) == {("Xinjiang", "RU")}
     assert labels.pairings[0].sectors == ["logistics"]
 
 
 def test_aircraft_making_stays_aerospace() -> None:
     labels = classify("Компания из провинции Шэньси построит в Узбекистане завод по сборке самолётов "
                       "для авиастроения.")
-    assert _pairs(labels) == {("Shaanxi", "UZ")}
+    assert pair_keys(labels) == {("Shaanxi", "UZ")}
     assert "aerospace" in labels.sectors
 
 
 def test_a_route_told_over_two_sentences_links_its_origin_to_its_destination() -> None:
     labels = classify("Грузовой поезд отправился из Чэнду. Через 12 дней он прибудет в Лодзь.")
-    assert _pairs(labels) == {("Sichuan", "PL")}
+    assert pair_keys(labels) == {("Sichuan", "PL")}
     assert labels.pairings[0].sectors == ["logistics"]
 
 
 def test_countries_a_route_passes_are_no_destination() -> None:
     labels = classify("В среду из города Ханьчжун провинции Шэньси отправился контейнерный поезд. "
                       "Состав пройдёт по территории Казахстана и Беларуси и прибудет в Москву.")
-    assert _pairs(labels) == {("Shaanxi", "RU")}
+    assert pair_keys(labels) == {("Shaanxi", "RU")}
 
 
 def test_a_chinese_destination_is_no_route_origin() -> None:
     labels = classify("Из Киева в китайский город Цзинань отправился контейнерный поезд. "
                       "Состав пойдёт через Россию и Монголию.")
-    assert ("Shandong", "RU") not in _pairs(labels)
-    assert ("Shandong", "MN") not in _pairs(labels)
+    assert ("Shandong", "RU") not in pair_keys(labels)
+    assert ("Shandong", "MN") not in pair_keys(labels)
 
 
 def test_a_train_service_in_one_clause_is_logistics() -> None:
     labels = classify("Поезда из Сианя будут ходить также в Москву и Роттердам.")
-    assert _pairs(labels) == {("Shaanxi", "RU"), ("Shaanxi", "NL")}
+    assert pair_keys(labels) == {("Shaanxi", "RU"), ("Shaanxi", "NL")}
     assert all(p.sectors == ["logistics"] for p in labels.pairings)
 
 
@@ -174,20 +170,20 @@ def test_cars_exported_through_a_crossing_are_cargo() -> None:
 def test_the_deal_described_in_the_next_sentence_gives_the_links_sectors() -> None:
     labels = classify("Губернатор провинции Синьцзян и аким Алматинской области подписали соглашение. "
                       "Оно предусматривает строительство ГЭС и линий электропередачи.")
-    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert pair_keys(labels) == {("Xinjiang", "KZ")}
     assert labels.pairings[0].sectors == ["electric-power"]
 
 
 def test_the_parties_linked_across_sentences_take_the_deals_sectors() -> None:
     labels = classify("Глава провинции Юньнань принял посла Лаоса. Стороны подписали соглашение. "
                       "Оно предусматривает строительство ГЭС.")
-    assert _pairs(labels) == {("Yunnan", "LA")}
+    assert pair_keys(labels) == {("Yunnan", "LA")}
     assert labels.pairings[0].sectors == ["electric-power"]
 
 
 def test_mayors_of_moscow_and_beijing_link_the_city() -> None:
     labels = classify("Мэры Москвы и Пекина подписали программу сотрудничества городов на три года.")
-    assert _pairs(labels) == {("Beijing", "RU")}
+    assert pair_keys(labels) == {("Beijing", "RU")}
 
 
 def test_beijing_helping_is_the_government() -> None:
@@ -199,19 +195,19 @@ def test_beijing_helping_is_the_government() -> None:
 
 def test_a_beijing_company_is_the_city() -> None:
     labels = classify("Пекинская компания построит цементный завод в Узбекистане.")
-    assert _pairs(labels) == {("Beijing", "UZ")}
+    assert pair_keys(labels) == {("Beijing", "UZ")}
 
 
 def test_a_russian_oblast_adjective_stands_for_russia() -> None:
     labels = classify("Губернатор Рязанской области подписал меморандум с провинцией Гуйчжоу.")
-    assert _pairs(labels) == {("Guizhou", "RU")}
+    assert pair_keys(labels) == {("Guizhou", "RU")}
 
 
 def test_tourists_from_a_country_are_no_party() -> None:
     labels = classify(
         "Туристы из Германии первыми проехали на поезде из Юньнани в Лаос."
     )
-    assert _pairs(labels) == {("Yunnan", "LA")}
+    assert pair_keys(labels) == {("Yunnan", "LA")}
 
 
 def test_trade_statistics_are_no_link() -> None:
@@ -234,40 +230,40 @@ def test_a_province_opening_an_event_sentence_is_its_venue() -> None:
 
 def test_a_land_port_on_the_border_joins_its_province_to_the_country() -> None:
     labels = classify("Хоргос стал крупнейшим сухопутным портом на границе с Казахстаном.")
-    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert pair_keys(labels) == {("Xinjiang", "KZ")}
     assert labels.sectors == ["logistics"]
 
 
 def test_a_xian_station_named_like_a_taiwanese_city_is_not_taiwan() -> None:
     labels = classify("Грузовой поезд из Сианя в Алматы отправился со станции Синьчжу.")
     assert labels.provinces == ["Shaanxi"]
-    assert _pairs(labels) == {("Shaanxi", "KZ")}
+    assert pair_keys(labels) == {("Shaanxi", "KZ")}
 
 
 def test_vehicles_handed_over_abroad_are_a_link() -> None:
     labels = classify("Автобусы, собранные в Аньхое, переданы Чили.")
-    assert _pairs(labels) == {("Anhui", "CL")}
+    assert pair_keys(labels) == {("Anhui", "CL")}
     labels = classify("Завод из провинции Хэнань передал Узбекистану партию электробусов.")
-    assert _pairs(labels) == {("Henan", "UZ")}
+    assert pair_keys(labels) == {("Henan", "UZ")}
     assert labels.sectors == ["automotive"]
 
 
 def test_goods_delivered_from_a_city_to_a_foreign_one_are_a_link() -> None:
     labels = classify("Грузовик из Урумчи доставил товары в Алматы.")
-    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert pair_keys(labels) == {("Xinjiang", "KZ")}
 
 
 def test_talks_and_contracts_worded_in_russian_are_links() -> None:
     labels = classify("Представители провинции Хубэй и Таджикистана обсудили расширение торговли.")
-    assert _pairs(labels) == {("Hubei", "TJ")}
+    assert pair_keys(labels) == {("Hubei", "TJ")}
     labels = classify("Компания из Цзянсу заключила контракт с Узбекистаном.")
-    assert _pairs(labels) == {("Jiangsu", "UZ")}
+    assert pair_keys(labels) == {("Jiangsu", "UZ")}
 
 
 def test_a_foreign_demonym_adjective_stands_for_its_country() -> None:
     labels = classify("Иранская компания подписала соглашение с провинцией Цзянсу о поставках стали.")
     assert labels.countries == ["IR"]
-    assert _pairs(labels) == {("Jiangsu", "IR")}
+    assert pair_keys(labels) == {("Jiangsu", "IR")}
 
 
 def test_a_demonym_naming_a_language_is_not_the_country() -> None:
@@ -280,7 +276,7 @@ def test_the_sides_stating_cooperation_link_the_parties_named_just_before() -> N
         "Губернатор провинции Ганьсу принял посла Таджикистана. "
         "Стороны обсудили сотрудничество в горнодобывающей отрасли."
     )
-    assert _pairs(labels) == {("Gansu", "TJ")}
+    assert pair_keys(labels) == {("Gansu", "TJ")}
     assert labels.pairings[0].sectors == ["mining"]
 
 
@@ -302,12 +298,12 @@ def test_a_city_named_as_where_a_dialogue_began_is_its_venue() -> None:
 
 def test_a_plant_opening_in_a_province_is_no_event_venue() -> None:
     labels = classify("В Синьцзяне открылся завод казахстанской компании.")
-    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert pair_keys(labels) == {("Xinjiang", "KZ")}
 
 
 def test_manzhouli_named_in_russian_is_inner_mongolia() -> None:
     labels = classify("Через погранпереход Забайкальск — Маньчжурия за год прошло 22 млн тонн грузов.")
-    assert _pairs(labels) == {("Inner Mongolia", "RU")}
+    assert pair_keys(labels) == {("Inner Mongolia", "RU")}
     assert labels.sectors == ["logistics"]
 
 
@@ -320,14 +316,14 @@ def test_a_crossing_referred_back_to_joins_its_province_to_the_country() -> None
     labels = classify("Через КПП Хоргос и Алашанькоу Синьцзян-Уйгурского автономного района прошло "
                       "более 90 тысяч грузовых поездов. Ежедневно эти два погранперехода на границе "
                       "Китая и Казахстана пересекают более 20 составов.")
-    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert pair_keys(labels) == {("Xinjiang", "KZ")}
     assert labels.pairings[0].sectors == ["logistics"]
 
 
 def test_each_route_named_by_its_ends_is_a_link() -> None:
     labels = classify("Между Россией и Китаем курсируют поезда Пекин — Москва, а также вагоны "
                       "Чита — Маньчжурия.")
-    assert _pairs(labels) == {("Beijing", "RU"), ("Inner Mongolia", "RU")}
+    assert pair_keys(labels) == {("Beijing", "RU"), ("Inner Mongolia", "RU")}
     assert all(p.sectors == ["logistics"] for p in labels.pairings)
 
 
@@ -345,7 +341,7 @@ def test_where_a_national_deal_is_signed_is_its_venue() -> None:
 def test_substations_and_power_lines_are_electric_power() -> None:
     labels = classify("Алматинская область и компания из Синьцзяна подписали соглашение о "
                       "строительстве подстанций и линий электропередачи.")
-    assert _pairs(labels) == {("Xinjiang", "KZ")}
+    assert pair_keys(labels) == {("Xinjiang", "KZ")}
     assert labels.pairings[0].sectors == ["electric-power"]
 
 
@@ -358,7 +354,7 @@ def test_a_delegations_trip_is_no_train() -> None:
 def test_a_meeting_with_a_provinces_official_is_a_link() -> None:
     labels = classify("Вице-губернатор Ленинградской области заявил о росте связей на встрече с "
                       "председателем Политического консультативного совета провинции Хэйлунцзян.")
-    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    assert pair_keys(labels) == {("Heilongjiang", "RU")}
 
 
 def test_travel_by_a_railway_is_logistics_not_railway_building() -> None:
@@ -370,27 +366,27 @@ def test_travel_by_a_railway_is_logistics_not_railway_building() -> None:
 
 def test_a_freight_route_is_logistics() -> None:
     labels = classify("Провинция Шаньси открыла свой первый маршрут грузовых перевозок в Лаос.")
-    assert _pairs(labels) == {("Shanxi", "LA")}
+    assert pair_keys(labels) == {("Shanxi", "LA")}
     assert labels.pairings[0].sectors == ["logistics"]
 
 
 def test_cranes_are_construction_machinery() -> None:
     labels = classify("Компания из провинции Шаньдун построит в Ферганской области завод, который "
                       "будет собирать подъёмные краны.")
-    assert _pairs(labels) == {("Shandong", "UZ")}
+    assert pair_keys(labels) == {("Shandong", "UZ")}
     assert "construction-machinery" in labels.sectors
 
 
 def test_a_crossing_the_train_goes_over_is_no_party() -> None:
     labels = classify("Поезд из провинции Цзянси пересечёт Хоргос в Синьцзяне и через 12 дней "
                       "прибудет в Ташкент.")
-    assert _pairs(labels) == {("Jiangxi", "UZ")}
+    assert pair_keys(labels) == {("Jiangxi", "UZ")}
 
 
 def test_a_railway_bureau_is_an_operator_not_railway_building() -> None:
     labels = classify("По данным Ланьчжоуского управления железных дорог, грузовой поезд из Ганьсу "
                       "прибудет в Алматы через семь дней.")
-    assert _pairs(labels) == {("Gansu", "KZ")}
+    assert pair_keys(labels) == {("Gansu", "KZ")}
     assert labels.sectors == ["logistics"]
 
 
@@ -402,14 +398,14 @@ def test_oilseeds_and_highways_name_their_sectors() -> None:
 
 def test_a_metro_is_railways() -> None:
     labels = classify("Компания из провинции Хэнань вложится в строительство метрополитена в Ташкенте.")
-    assert _pairs(labels) == {("Henan", "UZ")}
+    assert pair_keys(labels) == {("Henan", "UZ")}
     assert labels.sectors == ["railways"]
 
 
 def test_vehicles_counted_at_a_crossing_are_traffic_not_automotive() -> None:
     labels = classify("Пропускная способность пункта пропуска Благовещенск — Хэйхэ вырастет до 850 "
                       "машин в сутки; сейчас оформляют 250 автомобилей в сутки.")
-    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    assert pair_keys(labels) == {("Heilongjiang", "RU")}
     assert labels.sectors == ["logistics"]
 
 
@@ -422,7 +418,7 @@ def test_goods_trucks_carry_are_cargo() -> None:
 def test_ceramics_and_clinker_are_building_materials() -> None:
     labels = classify("Компания Hangzhou Nabel построит в Татарстане завод керамики, а другая "
                       "выпустит клинкерные изделия и строительную известь.")
-    assert _pairs(labels) == {("Zhejiang", "RU")}
+    assert pair_keys(labels) == {("Zhejiang", "RU")}
     assert labels.sectors == ["building-materials"]
 
 
@@ -455,12 +451,12 @@ def test_goods_a_train_carries_are_cargo() -> None:
 def test_the_plant_described_in_the_next_sentence_gives_the_links_sectors() -> None:
     labels = classify("Компания из провинции Хэнань подписала соглашение с Узбекистаном. Завод будет "
                       "выпускать цемент и кирпич.")
-    assert _pairs(labels) == {("Henan", "UZ")}
+    assert pair_keys(labels) == {("Henan", "UZ")}
     assert labels.pairings[0].sectors == ["building-materials"]
 
 
 def test_soy_processing_is_agriculture() -> None:
     labels = classify("Амурская область и народное правительство города Хэйхэ подписали протокол. "
                       "Стороны намерены построить завод по переработке сои.")
-    assert _pairs(labels) == {("Heilongjiang", "RU")}
+    assert pair_keys(labels) == {("Heilongjiang", "RU")}
     assert labels.pairings[0].sectors == ["agriculture"]
