@@ -31,7 +31,7 @@ from typing import Any
 
 from services.classify.gazetteer import COUNTRY, PROVINCE, SECTOR
 from services.classify.matcher import Mention
-from services.classify.pairings import CueSentence, Link, _dateline_end
+from services.classify.pairings import CueSentence, Link, PairingExtractor, _dateline_end
 from services.classify.phrases import PhraseSet, Substrings
 
 # The words joining the items of a list of places: "Китая, Казахстана и России".
@@ -56,13 +56,15 @@ _OPENING_WORD = re.compile(r"\s*([A-Z][\w&-]*[A-Z0-9][\w&-]*|[A-Z][a-z]\w+)(?= [
 
 
 class ActorLinker:
-    def __init__(self, grammar: dict[str, Any]) -> None:
+    def __init__(self, grammar: dict[str, Any], sentence_rule: PairingExtractor) -> None:
+        """``sentence_rule``: the one-sentence pairing rule, whose phrase sets of the same
+        grammar words (no-party phrases, crossings, ties) these links read too."""
         spec = grammar["actors"]
         self.window = int(spec["window"])
         self.nouns = frozenset(spec["nouns"])
         self.nouns_cjk = Substrings(noun for noun in spec["nouns"] if noun[:1] >= "\u2e80")
         self.tie_previous = PhraseSet(spec["tie_previous"])
-        self.tie_previous_alone = Substrings(spec["tie_previous_alone"])
+        self.tie_previous_alone = sentence_rule.tie_alone
         self.tie_next = tuple(spec["tie_next"])
         self.company_name_words = frozenset(spec["company_name_words"])
         self.based_openings = tuple(spec["based_openings"])
@@ -74,8 +76,8 @@ class ActorLinker:
         self.project_references = tuple(spec["project_references"])
         self.place_references: list[str] = spec["place_references"]
         self.parties_openings = tuple(grammar["parties_openings"])
-        self.non_link_previous = PhraseSet(grammar["non_link_previous"])
-        self.city_located_previous = PhraseSet(grammar["city_located_previous"])
+        self.non_link_previous = sentence_rule.non_link_previous
+        self.city_located_previous = sentence_rule.city_located_previous
         routes = spec["routes"]
         self.route_words = Substrings(routes["words"])
         self.origin_previous = tuple(routes["origin_previous"])
@@ -86,7 +88,7 @@ class ActorLinker:
         self.origin_name_words = frozenset(routes["origin_name_words"])
         self.crossing_references = Substrings(routes["crossing_references"])
         self.crossing_reach = int(routes["crossing_reach"])
-        self.crossing_cues = Substrings(cue.lower() for cue in grammar["crossing_cues"])
+        self.crossing_cues = sentence_rule.crossing_cues
 
     def extract(
         self, text: str, folded: str, entities: list[Mention], sentences: list[CueSentence],
